@@ -1,0 +1,44 @@
+// What every subcommand shares: the input options (overrides, memory ceiling) and the mapping of
+// status codes to the exit codes documented in DESIGN.md and docs/cli.md.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "dynamus/core/status.h"
+#include "dynamus/imaging/load.h"
+
+namespace dynamus::cli {
+
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitSomeInputsFailed = 1,
+  kExitUsage = 2,
+  kExitUnreadableInput = 3,
+  kExitInvalidData = 4,
+  kExitInternal = 5,
+};
+
+int exit_code_for(StatusCode code);
+
+// Options given as text on the command line, turned into LoadOptions after parsing.
+struct InputOptions {
+  std::string spacing_mm;  // "MM" or "MMX,MMY"
+  double fps = 0.0;
+  std::string region_px;  // "x0,y0,x1,y1"
+  bool no_sidecar = false;
+  bool no_auto_region = false;
+  std::uint64_t max_memory_mb = 0;
+
+  void add_to(CLI::App& command);
+  // kInvalidArgument with a message naming the option when a value is malformed.
+  Result<imaging::LoadOptions> to_load_options() const;
+};
+
+// Prints "dynamus: error: <context>: <message>" to stderr.
+void report_error(const Status& status);
+
+// Subcommands, one file each.
+void add_info_command(CLI::App& app, int& exit_code);
+
+}  // namespace dynamus::cli

@@ -1,0 +1,25 @@
+// dynamus: the command-line shell over the libraries. One subcommand per file.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "cli_common.h"
+#include "dynamus/core/version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app("dynamus: dynamic musculoskeletal ultrasound toolkit", "dynamus");
+  app.set_version_flag("--version", std::string("dynamus ") + dynamus::kVersion);
+  app.require_subcommand(1);
+  int exit_code = dynamus::cli::kExitOk;
+  dynamus::cli::add_info_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? dynamus::cli::kExitOk : dynamus::cli::kExitUsage;
+  } catch (const std::exception& error) {
+    std::cerr << "dynamus: internal error: " << error.what() << '\n';
+    return dynamus::cli::kExitInternal;
+  }
+  return exit_code;
+}

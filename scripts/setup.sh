@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages dynamus needs (only when something is missing), then configures
+# and builds into build/ (executables in build/bin/). Safe to run again: it does only what is left.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  cmake g++ ninja-build pkg-config
+  libgdcm-dev libgdcm-tools          # DICOM decoding, every transfer syntax
+  dcmtk libdcmtk-dev                 # DICOM writing/networking; dcmdump for checks
+  libopencv-dev ffmpeg               # video I/O (FFmpeg backend), image processing
+  libinsighttoolkit5-dev             # MetaImage/NRRD (PLUS sequences), filters
+  libssl-dev zlib1g-dev              # SHA-256 of inputs; zlib checks of MetaImage data
+  libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends \
+    "${missing[@]}"
+fi
+
+jobs=${DYNAMUS_BUILD_JOBS:-$(nproc)}
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build --parallel "$jobs"

@@ -1,0 +1,107 @@
+// `dynamus info` as a user runs it: the JSON contract of DESIGN.md, one failing input not stopping
+// the others, and the documented exit codes.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "realdata.h"
+#include "temp_dir.h"
+
+namespace dynamus {
+namespace {
+
+struct CommandRun {
+  int exit_code = -1;
+  std::string out;
+};
+
+// Runs the CLI with stderr discarded and returns its exit code and stdout.
+CommandRun run_dynamus(const std::string& arguments) {
+  const std::string command =
+      std::string(DYNAMUS_BINARY_DIR) + "/bin/dynamus " + arguments + " 2>/dev/null";
+  CommandRun run;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return run;
+  std::array<char, 4096> buffer{};
+  std::size_t read = 0;
+  while ((read = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    run.out.append(buffer.data(), read);
+  const int status = ::pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
+
+TEST(InfoCommand, JsonHasTheResultInputKeysInInputOrderAndErrorsInPlace) {
+  DYNAMUS_REQUIRE_REALDATA(loop, "dicom/us_mf_jpegbaseline_ybr422_34f_hp_regions.dcm");
+  DYNAMUS_REQUIRE_REALDATA(broken, "odd/MR_truncated.dcm");
+  const CommandRun run = run_dynamus("info --json " + quoted(loop) + " " + quoted(broken));
+  EXPECT_EQ(run.exit_code, 1) << "some inputs failed, others done";
+  const nlohmann::json array = nlohmann::json::parse(run.out);
+  ASSERT_EQ(array.size(), 2u);
+
+  const nlohmann::json& ok = array[0];
+  for (const char* key :
+       {"path", "sha256", "format", "frames", "width_px", "height_px", "spacing_mm", "calibration",
+        "region_px", "fps", "duration_s", "warnings"}) {
+    EXPECT_TRUE(ok.contains(key)) << key;
+  }
+  EXPECT_EQ(ok["format"], "dicom");
+  EXPECT_EQ(ok["frames"], 34);
+  EXPECT_EQ(ok["region_px"], nlohmann::json({42, 4, 438, 353}));
+  EXPECT_NEAR(ok["spacing_mm"][0].get<double>(), 0.28571428571428568, 1e-12);
+  EXPECT_NEAR(ok["spacing_mm"][1].get<double>(), 0.22857142857142856, 1e-12);
+  EXPECT_EQ(ok["calibration"], "dicom-region");
+  EXPECT_NEAR(ok["fps"].get<double>(), 1000.0 / 30.0, 1e-9);
+  EXPECT_NEAR(ok["duration_s"].get<double>(), 34 * 0.030, 1e-9);
+  EXPECT_EQ(ok["transfer_syntax_uid"], "1.2.840.10008.1.2.4.50");
+
+  const nlohmann::json& failed = array[1];
+  EXPECT_EQ(failed["path"], broken.string());
+  EXPECT_EQ(failed["error"]["code"], 4);
+  EXPECT_NE(failed["error"]["message"].get<std::string>().find("truncated"), std::string::npos);
+}
+
+TEST(InfoCommand, UncalibratedInputHasNullSpacingNeverOneMillimetre) {
+  DYNAMUS_REQUIRE_REALDATA(path, "dicom/us_jpegbaseline_ybr422_atl.dcm");
+  const CommandRun run = run_dynamus("info --json " + quoted(path));
+  ASSERT_EQ(run.exit_code, 0);
+  const nlohmann::json input = nlohmann::json::parse(run.out)[0];
+  EXPECT_TRUE(input["spacing_mm"].is_null());
+  EXPECT_EQ(input["calibration"], "none");
+  EXPECT_TRUE(input["fps"].is_null());
+}
+
+TEST(InfoCommand, ExitCodesFollowTheContract) {
+  testing::TempDir dir;
+  std::ofstream(dir / "notes.txt") << "plain text, no image";
+  EXPECT_EQ(run_dynamus("info " + quoted(dir / "missing.dcm")).exit_code, 3);
+  EXPECT_EQ(run_dynamus("info " + quoted(dir / "notes.txt")).exit_code, 3);
+  EXPECT_EQ(run_dynamus("info").exit_code, 2) << "no input";
+  EXPECT_EQ(run_dynamus("info --spacing -1 " + quoted(dir / "notes.txt")).exit_code, 2);
+  EXPECT_EQ(run_dynamus("info --region 1,2,3 " + quoted(dir / "notes.txt")).exit_code, 2);
+  EXPECT_EQ(run_dynamus("frobnicate").exit_code, 2);
+  EXPECT_EQ(run_dynamus("--help").exit_code, 0);
+  EXPECT_EQ(run_dynamus("info --help").exit_code, 0);
+}
+
+TEST(InfoCommand, OverridesOnTheCommandLineAreRecordedAsUser) {
+  DYNAMUS_REQUIRE_REALDATA(path, "dicom/us_jpegbaseline_ybr422_atl.dcm");
+  const CommandRun run =
+      run_dynamus("info --json --spacing 0.2,0.25 --region 100,50,499,449 " + quoted(path));
+  ASSERT_EQ(run.exit_code, 0);
+  const nlohmann::json input = nlohmann::json::parse(run.out)[0];
+  EXPECT_EQ(input["calibration"], "user");
+  EXPECT_EQ(input["spacing_mm"], nlohmann::json({0.2, 0.25}));
+  EXPECT_EQ(input["region_px"], nlohmann::json({100, 50, 499, 449}));
+  EXPECT_EQ(input["width_px"], 400);
+}
+
+}  // namespace
+}  // namespace dynamus

@@ -1,0 +1,44 @@
+#include "dynamus/core/status.h"
+
+#include <gtest/gtest.h>
+
+namespace dynamus {
+namespace {
+
+Result<int> parse_positive(int value) {
+  if (value <= 0) return Status(StatusCode::kInvalidArgument, "must be positive", "arg");
+  return value;
+}
+
+Status twice_positive(int value, int& out) {
+  DYNAMUS_ASSIGN_OR_RETURN(int parsed, parse_positive(value));
+  out = 2 * parsed;
+  return ok_status();
+}
+
+TEST(Status, DefaultIsOk) {
+  Status status;
+  EXPECT_TRUE(status.ok());
+  EXPECT_EQ(status.to_string(), "ok");
+}
+
+TEST(Status, CarriesCodeMessageAndContext) {
+  Status status(StatusCode::kInvalidData, "truncated pixel data", "/tmp/a.dcm");
+  EXPECT_FALSE(status.ok());
+  EXPECT_EQ(status.code(), StatusCode::kInvalidData);
+  EXPECT_EQ(status.to_string(), "/tmp/a.dcm: truncated pixel data");
+  EXPECT_EQ(status.with_context("b.dcm").to_string(), "b.dcm: truncated pixel data");
+}
+
+TEST(Result, AssignOrReturnPropagatesErrorsAndValues) {
+  int out = 0;
+  EXPECT_TRUE(twice_positive(4, out).ok());
+  EXPECT_EQ(out, 8);
+  Status failed = twice_positive(-1, out);
+  EXPECT_EQ(failed.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(failed.context(), "arg");
+  EXPECT_EQ(out, 8);
+}
+
+}  // namespace
+}  // namespace dynamus
