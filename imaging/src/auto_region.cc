@@ -1,21 +1,23 @@
 // Finding the ultrasound image in a screen capture.
 //
-// Evidence per pixel: textured (the 3x3 grey range is not flat; UI fills, smooth ramps and the
-// flat background between text strokes are) and, for loops, changing over time (static chrome
-// never does). The image is where that evidence is dense: the local density of evidence must reach
-// kCoreDensity in a component at least kOpenFraction of the frame wide and high, which text,
-// scales, colour bars and logos never do. Its edges are where the density crosses one half,
-// refined to the last row or column in which at least half the pixels are evidence.
+// Evidence per pixel: textured (the 3x3 grey range is not flat, as UI fills, smooth ramps and the
+// background between text strokes are) and, for loops, changing over time (static chrome never
+// does). The image is where that evidence is dense: the body is the largest area where the local
+// density of evidence reaches kCoreDensity and which is at least kOpenFraction of the frame wide
+// and high everywhere, which text, scales, colour bars and logos never are. Its outline is where
+// the density crosses one half; the rectangle is the outline's bounding box, trimmed of chrome
+// stuck to the side of the image and refined to the last row or column that is at least
+// half evidence.
 #include "dynamus/imaging/auto_region.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <cstdlib>
-#include <vector>
-
+#include <cstdint>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
+#include <utility>
+#include <vector>
 
 namespace dynamus::imaging {
 namespace {
@@ -24,9 +26,10 @@ namespace {
 constexpr int kMaxSampledFrames = 32;
 // A pixel whose 3x3 neighbourhood spans at most this many grey levels is flat: UI fills, the
 // background between text strokes, colour ramps of up to one level per pixel.
-static int kFlatRangeMax = std::getenv("FLAT") ? std::atoi(std::getenv("FLAT")) : 1;
-// Grey levels of temporal standard deviation below which a pixel is static chrome.
-static double kMinTemporalStd = std::getenv("TSTD") ? std::atof(std::getenv("TSTD")) : 2.0;
+constexpr int kFlatRangeMax = 1;
+// Temporal standard deviation, in grey levels, below which a pixel is static. Moving speckle
+// varies by tens of levels; chrome whose compression noise changes between key frames by a few.
+constexpr double kMinTemporalStd = 3.0;
 // Density window and morphology sizes as fractions of the frame's smaller side, so that the result
 // does not depend on the capture resolution.
 constexpr double kWindowFraction = 1.0 / 40.0;
@@ -34,12 +37,17 @@ constexpr int kMinWindowPx = 5;
 // Text lines, scales and colour bars are narrower than this; ultrasound images are wider.
 constexpr double kOpenFraction = 1.0 / 16.0;
 constexpr int kMinOpenPx = 9;
-// Local density of evidence inside speckle (well above 0.9) versus text blocks (below 0.6).
+// Local density of evidence inside speckle (above 0.9) versus text blocks (below 0.6).
 constexpr float kCoreDensity = 0.8f;
-// Where the density window straddles an image edge half of it sees speckle.
+// Where the density window straddles an image edge, half of it sees speckle.
 constexpr float kEdgeDensity = 0.5f;
 // Smallest plausible image, as a fraction of the frame area.
 constexpr double kMinAreaFraction = 0.02;
+// Chrome stuck to the side of the image: rows or columns covered by less than kBumpCoverage of the
+// fullest one, ending in a jump of kBumpJump of it.
+constexpr double kBumpCoverage = 0.3;
+constexpr double kBumpJump = 0.4;
+constexpr int kBumpPasses = 2;
 constexpr double kMaskOn = 255.0;
 
 int odd_at_least(double size_px, int minimum_px) {
@@ -51,16 +59,21 @@ cv::Mat square_kernel(int size_px) {
   return cv::getStructuringElement(cv::MORPH_RECT, cv::Size(size_px, size_px));
 }
 
+// A pixel inside the mask, which must not be empty.
+cv::Point some_pixel(const cv::Mat& mask) {
+  cv::Point inside;
+  cv::minMaxLoc(mask, nullptr, nullptr, nullptr, &inside);
+  return inside;
+}
+
 // Pixels that are not flat. The erosion drops the one-pixel halo that the 3x3 range puts around
 // every textured area and text stroke, so that the evidence stops exactly at the image edge.
 cv::Mat textured_pixels(const cv::Mat& frame) {
   cv::Mat local_max, local_min;
-  cv::Mat smooth = frame;
-  if (std::getenv("BLUR")) cv::GaussianBlur(frame, smooth, cv::Size(3, 3), std::atof(std::getenv("BLUR")));
-  cv::dilate(smooth, local_max, cv::Mat());
-  cv::erode(smooth, local_min, cv::Mat());
+  cv::dilate(frame, local_max, cv::Mat());
+  cv::erode(frame, local_min, cv::Mat());
   cv::Mat textured = (local_max - local_min) > kFlatRangeMax;
-  cv::erode(textured, textured, cv::Mat(), {-1, -1}, std::getenv("ERO") ? std::atoi(std::getenv("ERO")) : 1);
+  cv::erode(textured, textured, cv::Mat());
   return textured;
 }
 
@@ -78,6 +91,71 @@ cv::Mat changing_pixels(const std::vector<cv::Mat>& frames) {
   return variance > kMinTemporalStd * kMinTemporalStd;
 }
 
+// The largest dense area and any piece stacked above or below it with the same sides: a dark band
+// across the whole image (a fluid layer, the shadow under a bone) splits one image into such
+// pieces. Empty when no dense area is large enough to be an image.
+cv::Mat image_body(const cv::Mat& core, int open_px, int window_px) {
+  // Opening first removes the dense specks that text and bars can produce; closing afterwards
+  // bridges dark, flat parts of the image without reaching out to the chrome.
+  const cv::Mat open_kernel = square_kernel(open_px);
+  cv::Mat body;
+  cv::morphologyEx(core, body, cv::MORPH_OPEN, open_kernel);
+  cv::morphologyEx(body, body, cv::MORPH_CLOSE, open_kernel);
+
+  cv::Mat labels, stats, centroids;
+  const int label_count = cv::connectedComponentsWithStats(body, labels, stats, centroids, 8);
+  const auto area = [&stats](int label) { return stats.at<int>(label, cv::CC_STAT_AREA); };
+  const auto left = [&stats](int label) { return stats.at<int>(label, cv::CC_STAT_LEFT); };
+  const auto right = [&stats](int label) {
+    return stats.at<int>(label, cv::CC_STAT_LEFT) + stats.at<int>(label, cv::CC_STAT_WIDTH);
+  };
+  int best = 0;
+  for (int label = 1; label < label_count; ++label) {
+    if (best == 0 || area(label) > area(best)) best = label;
+  }
+  const double min_area_px = kMinAreaFraction * static_cast<double>(core.total());
+  if (best == 0 || area(best) < min_area_px) return {};
+
+  cv::Mat pieces = labels == best;
+  for (int label = 1; label < label_count; ++label) {
+    if (label != best && area(label) >= min_area_px &&
+        std::abs(left(label) - left(best)) <= window_px &&
+        std::abs(right(label) - right(best)) <= window_px) {
+      pieces |= labels == label;
+    }
+  }
+  return pieces;
+}
+
+// How many lines (rows or columns) to drop at the front of `counts`, the region pixels per line:
+// a margin at least `step` lines wide where the count stays below kBumpCoverage of the largest,
+// followed by a jump of kBumpJump of the largest across the margin's end. That is chrome stuck to
+// the side of the image (a label, a logo, a header). The outline of a fan thins gradually towards
+// its corners, that of a slightly rotated rectangle within a few lines; neither is dropped.
+int bump_width(const std::vector<int>& counts, int step) {
+  const double max_count = *std::max_element(counts.begin(), counts.end());
+  const int size = static_cast<int>(counts.size());
+  int margin = 0;
+  while (counts[static_cast<std::size_t>(margin)] < kBumpCoverage * max_count) ++margin;
+  if (margin < step) return 0;
+  const int inner = std::min(margin + step, size - 1);
+  const int jump =
+      counts[static_cast<std::size_t>(inner)] - counts[static_cast<std::size_t>(margin - step)];
+  return jump >= kBumpJump * max_count ? margin : 0;
+}
+
+// The box without bumps at either end of its rows or columns.
+cv::Rect without_bumps(const cv::Mat& region, const cv::Rect& box, bool columns, int step) {
+  cv::Mat counts;
+  cv::reduce(region(box) / kMaskOn, counts, columns ? 0 : 1, cv::REDUCE_SUM, CV_32S);
+  std::vector<int> lines(counts.begin<int>(), counts.end<int>());
+  const int front = bump_width(lines, step);
+  std::reverse(lines.begin(), lines.end());
+  const int back = bump_width(lines, step);
+  if (columns) return {box.x + front, box.y, box.width - front - back, box.height};
+  return {box.x, box.y + front, box.width, box.height - front - back};
+}
+
 // Fraction of the pixels of `region` on line `reference` whose counterparts on line `line` are
 // evidence. Lines are columns or rows.
 double evidence_fraction(const cv::Mat& evidence, const cv::Mat& region, bool columns, int line,
@@ -91,9 +169,9 @@ double evidence_fraction(const cv::Mat& evidence, const cv::Mat& region, bool co
 
 // Moves one edge of the box (a column when `columns`, else a row; `outward` is +1 or -1) outward
 // while the next line is mostly evidence where the region touches the edge, otherwise inward
-// while the edge line itself is mostly not evidence, by at most `max_shift_px`.
-int refine_edge(const cv::Mat& evidence, const cv::Mat& region, bool columns, int edge,
-                int outward, int inner_limit, int max_shift_px) {
+// while the edge line itself is mostly not evidence, by fewer than `max_shift_px`.
+int refine_edge(const cv::Mat& evidence, const cv::Mat& region, bool columns, int edge, int outward,
+                int inner_limit, int max_shift_px) {
   const int line_count = columns ? evidence.cols : evidence.rows;
   const int start = edge;
   while (std::abs(edge - start) < max_shift_px && edge + outward >= 0 &&
@@ -116,40 +194,34 @@ std::optional<RegionPx> region_from_evidence(const cv::Mat& evidence) {
 
   cv::Mat density;
   cv::boxFilter(evidence, density, CV_32F, cv::Size(window_px, window_px));
-
-  // Opening first removes the dense specks that text and bars can produce; closing afterwards
-  // bridges dark, flat parts of the image (fluid, shadow) without reaching out to the chrome.
   const cv::Mat core = density >= kCoreDensity * kMaskOn;
-  const cv::Mat open_kernel = square_kernel(open_px);
-  cv::Mat body;
-  cv::morphologyEx(core, body, cv::MORPH_OPEN, open_kernel);
-  cv::morphologyEx(body, body, cv::MORPH_CLOSE, open_kernel);
-
-  cv::Mat labels, stats, centroids;
-  const int label_count = cv::connectedComponentsWithStats(body, labels, stats, centroids, 8);
-  int best = 0;
-  for (int label = 1; label < label_count; ++label) {
-    if (best == 0 ||
-        stats.at<int>(label, cv::CC_STAT_AREA) > stats.at<int>(best, cv::CC_STAT_AREA)) {
-      best = label;
-    }
-  }
-  const double min_area_px = kMinAreaFraction * static_cast<double>(evidence.total());
-  if (best == 0 || stats.at<int>(best, cv::CC_STAT_AREA) < min_area_px) return std::nullopt;
+  const cv::Mat body = image_body(core, open_px, window_px);
+  if (body.empty()) return std::nullopt;
 
   // The opening cut off sharp corners such as the tips of a fan: take back the unopened core
-  // joined to the body.
-  const cv::Mat body_mask = labels == best;
-  cv::Point inside;
-  cv::minMaxLoc(body_mask, nullptr, nullptr, nullptr, &inside);
-  cv::connectedComponents(core | body_mask, labels, 8);
-  cv::Mat region = labels == labels.at<int>(inside);
+  // joined to each piece of the body.
+  cv::Mat labels;
+  cv::connectedComponents(core | body, labels, 8);
+  cv::Mat body_labels;
+  cv::connectedComponents(body, body_labels, 8);
+  double piece_count = 0.0;
+  cv::minMaxLoc(body_labels, nullptr, &piece_count);
+  cv::Mat region = cv::Mat::zeros(core.size(), CV_8UC1);
+  for (int piece = 1; piece <= static_cast<int>(piece_count); ++piece) {
+    region |= labels == labels.at<int>(some_pixel(body_labels == piece));
+  }
 
   // The core stays up to half a window inside the image edge; grow it back by that much, but only
   // where the density says the image is, so chrome beside the image is not swallowed.
   cv::dilate(region, region, square_kernel(window_px));
   region &= density >= kEdgeDensity * kMaskOn;
-  const cv::Rect box = cv::boundingRect(region);
+  // A bump at the side of the columns can look like full rows until the columns are trimmed, and
+  // the other way round.
+  cv::Rect box = cv::boundingRect(region);
+  for (int pass = 0; pass < kBumpPasses; ++pass) {
+    box = without_bumps(region, box, true, window_px / 2);
+    box = without_bumps(region, box, false, window_px / 2);
+  }
 
   const int max_shift_px = window_px / 2 + 1;
   const int x1 = box.x + box.width - 1;
@@ -177,8 +249,8 @@ std::optional<RegionPx> detect_image_region(std::span<const std::uint8_t> pixels
   for (int i = 0; i < sampled; ++i) {
     const int index = sampled == 1 ? 0 : i * (frame_count - 1) / (sampled - 1);
     // cv::Mat has no read-only header; these frames are only read.
-    auto* data = const_cast<std::uint8_t*>(pixels.data()) +
-                 static_cast<std::size_t>(index) * frame_size;
+    auto* data =
+        const_cast<std::uint8_t*>(pixels.data()) + static_cast<std::size_t>(index) * frame_size;
     frames.emplace_back(height_px, width_px, CV_8UC1, data);
   }
 

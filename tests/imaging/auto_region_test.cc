@@ -68,7 +68,7 @@ cv::Mat tissue_field(const cv::Size& size, std::uint64_t seed) {
     cv::line(echo, {0, y}, {size.width - 1, y + size.height / 40}, cv::Scalar(kBandEcho * std::pow(10.0, -kResidualAttenuationDb * depth / 20.0)), band_px);
   }
   const int deepest_band_y = static_cast<int>(0.72 * size.height) + band_px;
-  cv::rectangle(echo, cv::Rect(size.width * 3 / 10, deepest_band_y, size.width / 4, size.height),
+  cv::rectangle(echo, cv::Rect(size.width * 55 / 100, deepest_band_y, size.width / 4, size.height),
                 cv::Scalar(kAnechoicEcho), cv::FILLED);
   cv::ellipse(echo, cv::Point(size.width * 6 / 10, size.height * 55 / 100),
               cv::Size(size.width * 18 / 100, size.height / 14), 0.0, 0.0, 360.0,
@@ -192,19 +192,31 @@ struct Capture {
   }
 };
 
+// The image rectangle `image` of a scanner screen; a fan-shaped scan fills only `scan_mask` (of
+// the image's size; empty for a linear probe's full rectangle) and is black around it.
 Capture screen_capture(const cv::Size& canvas_size, const cv::Rect& image, int frames,
-                       std::uint64_t seed) {
+                       std::uint64_t seed, const cv::Mat& scan_mask = {}) {
   const cv::Mat field = tissue_field(field_size(image.size()), seed);
   Capture capture;
   for (int frame = 0; frame < frames; ++frame) {
     cv::Mat canvas(canvas_size, CV_8UC1);
     draw_chrome(canvas, image, frame);
     cv::Mat picture = b_mode(field, image.size(), frame);
+    if (!scan_mask.empty()) picture.setTo(cv::Scalar(0), scan_mask == 0);
     draw_overlays(picture);
     picture.copyTo(canvas(image));
     capture.append(canvas);
   }
   return capture;
+}
+
+// Zero-mean Gaussian noise of `sigma` grey levels on every pixel of every frame, as an analogue
+// frame grabber adds it.
+void add_capture_noise(Capture& capture, double sigma) {
+  cv::Mat pixels(static_cast<int>(capture.pixels.size()), 1, CV_8UC1, capture.pixels.data());
+  cv::Mat noise(pixels.size(), CV_16SC1);
+  cv::RNG(19).fill(noise, cv::RNG::NORMAL, 0.0, sigma);
+  cv::add(pixels, noise, pixels, cv::noArray(), CV_8U);
 }
 
 RegionPx to_region(const cv::Rect& rect) {
@@ -250,6 +262,72 @@ INSTANTIATE_TEST_SUITE_P(AutoRegion, AutoRegionSynthetic,
                                            Layout{{1024, 768}, {240, 80, 600, 620}},
                                            Layout{{1280, 720}, {400, 70, 560, 600}},
                                            Layout{{960, 540}, {300, 45, 380, 470}}));
+
+// Sector and convex scans are fans inside the image rectangle; the region is the fan's bounding
+// rectangle. The outline of an arc is found a pixel or two inside its extreme row, hence 3 px.
+constexpr int kFanTolerancePx = 3;
+const cv::Size kFanCanvas(800, 600);
+const cv::Rect kFanImage(150, 60, 560, 420);
+
+cv::Mat sector_mask(const cv::Size& size) {
+  cv::Mat mask = cv::Mat::zeros(size, CV_8UC1);
+  const int radius_px = size.height - 1;
+  cv::ellipse(mask, {size.width / 2, 0}, {radius_px, radius_px}, 90.0, -35.0, 35.0,
+              cv::Scalar(255), cv::FILLED);
+  return mask;
+}
+
+cv::Mat convex_mask(const cv::Size& size) {
+  cv::Mat mask = cv::Mat::zeros(size, CV_8UC1);
+  const double half_angle_deg = 30.0;
+  const int probe_radius_px = 150;
+  const cv::Point centre(size.width / 2, -static_cast<int>(probe_radius_px *
+                                                          std::cos(half_angle_deg * CV_PI / 180)));
+  const int depth_radius_px = size.height - 1 - centre.y;
+  cv::ellipse(mask, centre, {depth_radius_px, depth_radius_px}, 90.0, -half_angle_deg,
+              half_angle_deg, cv::Scalar(255), cv::FILLED);
+  cv::circle(mask, centre, probe_radius_px, cv::Scalar(0), cv::FILLED);
+  return mask;
+}
+
+TEST(AutoRegion, SectorScanIsTheFansBoundingRectangle) {
+  const cv::Mat mask = sector_mask(kFanImage.size());
+  const RegionPx truth = to_region(cv::boundingRect(mask) + kFanImage.tl());
+  expect_region_near(screen_capture(kFanCanvas, kFanImage, 1, 23, mask).detect(), truth,
+                     kFanTolerancePx);
+  expect_region_near(screen_capture(kFanCanvas, kFanImage, kLoopFrames, 23, mask).detect(), truth,
+                     kFanTolerancePx);
+}
+
+TEST(AutoRegion, ConvexScanIsTheFansBoundingRectangle) {
+  const cv::Mat mask = convex_mask(kFanImage.size());
+  const RegionPx truth = to_region(cv::boundingRect(mask) + kFanImage.tl());
+  expect_region_near(screen_capture(kFanCanvas, kFanImage, 1, 29, mask).detect(), truth,
+                     kFanTolerancePx);
+  expect_region_near(screen_capture(kFanCanvas, kFanImage, kLoopFrames, 29, mask).detect(), truth,
+                     kFanTolerancePx);
+}
+
+// A black band across the whole image, wider than the gaps the detector bridges (a thick fluid
+// layer), leaves two textured pieces with the same sides: still one image.
+TEST(AutoRegion, DarkBandAcrossTheImageDoesNotSplitIt) {
+  const cv::Rect image(180, 60, 440, 500);
+  cv::Mat mask(image.size(), CV_8UC1, cv::Scalar(255));
+  mask(cv::Rect(0, image.height / 2 - 25, image.width, 50)).setTo(cv::Scalar(0));
+  expect_region_near(screen_capture({800, 600}, image, 1, 31, mask).detect(), to_region(image),
+                     kTolerancePx);
+  expect_region_near(screen_capture({800, 600}, image, kLoopFrames, 31, mask).detect(),
+                     to_region(image), kTolerancePx);
+}
+
+// Noise over the whole screen makes every pixel textured in a single frame, but in a loop only the
+// image changes by more than the noise.
+TEST(AutoRegion, LoopFromANoisyCaptureFindsTheImage) {
+  const cv::Rect image(180, 60, 440, 500);
+  Capture capture = screen_capture({800, 600}, image, kLoopFrames, 37);
+  add_capture_noise(capture, 1.5);
+  expect_region_near(capture.detect(), to_region(image), kTolerancePx);
+}
 
 TEST(AutoRegion, ImageWithoutChromeIsTheFullFrame) {
   const cv::Size size(400, 300);

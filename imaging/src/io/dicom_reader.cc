@@ -227,6 +227,86 @@ cv::Mat frame_view(std::vector<char>& buffer, int index, int width, int height, 
   return interleaved;
 }
 
+// Decodes `frames` frames of `image` (the whole loop, or one frame of it) and appends them as grey.
+Status append_decoded(const gdcm::Image& stored, int frames, DecodedCine& cine) {
+  // Palette colour becomes RGB through its lookup table (8 or 16 bits per entry, segmented LUTs
+  // included); 16-bit RGB is scaled to 8 bits with the other colour data.
+  gdcm::ImageApplyLookupTable palette;
+  const gdcm::Image* image = &stored;
+  if (stored.GetPhotometricInterpretation() == gdcm::PhotometricInterpretation::PALETTE_COLOR) {
+    palette.SetInput(stored);
+    if (!palette.Apply()) {
+      return Status(StatusCode::kInvalidData, "cannot apply the palette colour lookup table");
+    }
+    image = &palette.GetOutput();
+  }
+
+  std::vector<char> buffer(image->GetBufferLength());
+  if (!image->GetBuffer(buffer.data())) {
+    return Status(
+        StatusCode::kInvalidData,
+        fmt::format("{} pixel data cannot be decoded: corrupt or truncated", cine.source.codec));
+  }
+  const gdcm::PixelFormat format = image->GetPixelFormat();
+  const int samples = format.GetSamplesPerPixel();
+  const int depth = cv_depth(format);
+  const std::size_t expected = std::size_t(cine.width_px) * std::size_t(cine.height_px) *
+                               std::size_t(frames) * std::size_t(samples) *
+                               (depth < 0 ? 1 : CV_ELEM_SIZE1(depth));
+  if (depth < 0 || (samples != 1 && samples != 3) || buffer.size() < expected) {
+    return Status(
+        StatusCode::kUnsupported,
+        fmt::format("pixel layout not supported ({} samples of {} bits, {} bytes decoded)", samples,
+                    format.GetBitsAllocated(), buffer.size()));
+  }
+  const gdcm::PhotometricInterpretation pi = image->GetPhotometricInterpretation();
+  const bool planar = image->GetPlanarConfiguration() == 1;
+
+  if (samples == 3) {
+    // YBR_FULL(_422) data (as GDCM leaves JPEG baseline and raw YBR) already holds BT.601 luma in
+    // its first channel; RGB (including JPEG 2000 after its inverse colour transform) is
+    // converted with the same weights.
+    const bool ybr = pi == gdcm::PhotometricInterpretation::YBR_FULL ||
+                     pi == gdcm::PhotometricInterpretation::YBR_FULL_422;
+    for (int f = 0; f < frames; ++f) {
+      cv::Mat frame = frame_view(buffer, f, cine.width_px, cine.height_px, depth, 3, planar);
+      if (ybr) {
+        cv::Mat luma;
+        cv::extractChannel(frame, luma, 0);
+        DYNAMUS_RETURN_IF_ERROR(append_grey_frame(luma, ChannelOrder::kRgb, cine.pixels));
+      } else {
+        DYNAMUS_RETURN_IF_ERROR(append_grey_frame(frame, ChannelOrder::kRgb, cine.pixels));
+      }
+    }
+  } else {
+    const bool eight_bit_unsigned = depth == CV_8U;
+    cv::Mat stacked(cine.height_px * frames, cine.width_px, depth, buffer.data());
+    if (eight_bit_unsigned) {
+      DYNAMUS_RETURN_IF_ERROR(append_grey_frame(stacked, ChannelOrder::kRgb, cine.pixels));
+    } else {
+      DYNAMUS_ASSIGN_OR_RETURN(std::string warning, append_rescaled_grey(stacked, cine.pixels));
+      cine.warnings.push_back(std::move(warning));
+    }
+    if (pi == gdcm::PhotometricInterpretation::MONOCHROME1) {
+      for (std::uint8_t& value : cine.pixels) value = std::uint8_t(255 - value);
+    }
+  }
+  return ok_status();
+}
+
+// One frame of an encapsulated multi-frame image as an image of its own, sharing the fragment.
+gdcm::Image single_frame_image(const gdcm::Image& stored, const gdcm::Fragment& fragment) {
+  gdcm::Image frame(stored);
+  frame.SetNumberOfDimensions(2);
+  gdcm::SmartPointer<gdcm::SequenceOfFragments> fragments = new gdcm::SequenceOfFragments;
+  fragments->AddFragment(fragment);
+  gdcm::DataElement pixel_data(gdcm::Tag(0x7fe0, 0x0010));
+  pixel_data.SetValue(*fragments);
+  pixel_data.SetVLToUndefined();
+  frame.SetDataElement(pixel_data);
+  return frame;
+}
+
 Status decode_pixels(const gdcm::Image& stored, std::uint64_t max_memory_bytes, DecodedCine& cine) {
   const gdcm::PhotometricInterpretation stored_pi = stored.GetPhotometricInterpretation();
   const gdcm::PixelFormat stored_format = stored.GetPixelFormat();
@@ -249,71 +329,26 @@ Status decode_pixels(const gdcm::Image& stored, std::uint64_t max_memory_bytes, 
     }
   }
 
-  // Palette colour becomes RGB through its lookup table (8 or 16 bits per entry, segmented LUTs
-  // included); 16-bit RGB is scaled to 8 bits with the other colour data.
-  gdcm::ImageApplyLookupTable palette;
-  const gdcm::Image* image = &stored;
-  if (stored_pi == gdcm::PhotometricInterpretation::PALETTE_COLOR) {
-    palette.SetInput(stored);
-    if (!palette.Apply()) {
-      return Status(StatusCode::kInvalidData, "cannot apply the palette colour lookup table");
-    }
-    image = &palette.GetOutput();
-  }
-
-  std::vector<char> buffer(image->GetBufferLength());
-  if (!image->GetBuffer(buffer.data())) {
-    return Status(
-        StatusCode::kInvalidData,
-        fmt::format("{} pixel data cannot be decoded: corrupt or truncated", cine.source.codec));
-  }
-  const gdcm::PixelFormat format = image->GetPixelFormat();
-  const int samples = format.GetSamplesPerPixel();
-  const int depth = cv_depth(format);
-  const std::size_t expected = std::size_t(cine.width_px) * std::size_t(cine.height_px) *
-                               std::size_t(cine.frame_count) * std::size_t(samples) *
-                               (depth < 0 ? 1 : CV_ELEM_SIZE1(depth));
-  if (depth < 0 || (samples != 1 && samples != 3) || buffer.size() < expected) {
-    return Status(
-        StatusCode::kUnsupported,
-        fmt::format("pixel layout not supported ({} samples of {} bits, {} bytes decoded)", samples,
-                    format.GetBitsAllocated(), buffer.size()));
-  }
-  const gdcm::PhotometricInterpretation pi = image->GetPhotometricInterpretation();
-  const bool planar = image->GetPlanarConfiguration() == 1;
-
   cine.pixels.reserve(std::size_t(cine.width_px) * std::size_t(cine.height_px) *
                       std::size_t(cine.frame_count));
-  if (samples == 3) {
-    // YBR_FULL(_422) data (as GDCM leaves JPEG baseline and raw YBR) already holds BT.601 luma in
-    // its first channel; RGB (including JPEG 2000 after its inverse colour transform) is
-    // converted with the same weights.
-    const bool ybr = pi == gdcm::PhotometricInterpretation::YBR_FULL ||
-                     pi == gdcm::PhotometricInterpretation::YBR_FULL_422;
+  // JPEG-family loops with a fragment per frame decode frame by frame: one colour frame is held at
+  // a time instead of the whole loop in colour (3x the grey loop, and GDCM copies it again).
+  // Wider data is rescaled over the whole loop and palette colour goes through GDCM's LUT filter,
+  // so those decode at once; GDCM's RLE codec overruns its buffer on a one-fragment copy.
+  const gdcm::SequenceOfFragments* fragments = stored.GetDataElement().GetSequenceOfFragments();
+  const gdcm::TransferSyntax syntax = stored.GetTransferSyntax();
+  const bool jpeg_family = syntax.IsEncapsulated() && syntax != gdcm::TransferSyntax::RLELossless;
+  if (jpeg_family && fragments != nullptr && cine.frame_count > 1 &&
+      fragments->GetNumberOfFragments() == std::size_t(cine.frame_count) &&
+      stored_format.GetBitsAllocated() == 8 &&
+      stored_pi != gdcm::PhotometricInterpretation::PALETTE_COLOR) {
     for (int f = 0; f < cine.frame_count; ++f) {
-      cv::Mat frame = frame_view(buffer, f, cine.width_px, cine.height_px, depth, 3, planar);
-      if (ybr) {
-        cv::Mat luma;
-        cv::extractChannel(frame, luma, 0);
-        DYNAMUS_RETURN_IF_ERROR(append_grey_frame(luma, ChannelOrder::kRgb, cine.pixels));
-      } else {
-        DYNAMUS_RETURN_IF_ERROR(append_grey_frame(frame, ChannelOrder::kRgb, cine.pixels));
-      }
+      DYNAMUS_RETURN_IF_ERROR(
+          append_decoded(single_frame_image(stored, fragments->GetFragment(unsigned(f))), 1, cine));
     }
-  } else {
-    const bool eight_bit_unsigned = depth == CV_8U;
-    cv::Mat stacked(cine.height_px * cine.frame_count, cine.width_px, depth, buffer.data());
-    if (eight_bit_unsigned) {
-      DYNAMUS_RETURN_IF_ERROR(append_grey_frame(stacked, ChannelOrder::kRgb, cine.pixels));
-    } else {
-      DYNAMUS_ASSIGN_OR_RETURN(std::string warning, append_rescaled_grey(stacked, cine.pixels));
-      cine.warnings.push_back(std::move(warning));
-    }
-    if (pi == gdcm::PhotometricInterpretation::MONOCHROME1) {
-      for (std::uint8_t& value : cine.pixels) value = std::uint8_t(255 - value);
-    }
+    return ok_status();
   }
-  return ok_status();
+  return append_decoded(stored, cine.frame_count, cine);
 }
 
 // GDCM accepts a file that ends inside its pixel data and pads the missing bytes with zeros. The

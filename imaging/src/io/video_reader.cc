@@ -69,6 +69,8 @@ Result<DecodedCine> read_video(const std::filesystem::path& path, std::uint64_t 
         std::uint64_t(std::max(declared_frames, 1.0)), 1, 1, max_memory_bytes));
 
     const std::size_t frame_bytes = std::size_t(cine.width_px) * std::size_t(cine.height_px);
+    // The declared count passed the ceiling check: reserving it avoids regrowing the loop.
+    if (declared_frames > 0) cine.pixels.reserve(frame_bytes * std::size_t(declared_frames));
     std::vector<double> times_s;
     cv::Mat frame;
     while (capture.read(frame)) {
