@@ -24,6 +24,8 @@ namespace {
 
 // Enough frames to see the image change, few enough to stay within a few milliseconds.
 constexpr int kMaxSampledFrames = 32;
+// Frames whose texture is looked at (the first, middle and last sampled).
+constexpr std::size_t kTexturedFrames = 3;
 // A pixel whose 3x3 neighbourhood spans at most this many grey levels is flat: UI fills, the
 // background between text strokes, colour ramps of up to one level per pixel.
 constexpr int kFlatRangeMax = 1;
@@ -46,7 +48,7 @@ constexpr double kMinAreaFraction = 0.02;
 // Chrome stuck to the side of the image: rows or columns covered by less than kBumpCoverage of the
 // fullest one, ending in a jump of kBumpJump of it.
 constexpr double kBumpCoverage = 0.3;
-constexpr double kBumpJump = 0.4;
+constexpr double kBumpJump = 0.5;
 constexpr int kBumpPasses = 2;
 constexpr double kMaskOn = 255.0;
 
@@ -129,19 +131,19 @@ cv::Mat image_body(const cv::Mat& core, int open_px, int window_px) {
 
 // How many lines (rows or columns) to drop at the front of `counts`, the region pixels per line:
 // a margin at least `step` lines wide where the count stays below kBumpCoverage of the largest,
-// followed by a jump of kBumpJump of the largest across the margin's end. That is chrome stuck to
-// the side of the image (a label, a logo, a header). The outline of a fan thins gradually towards
-// its corners, that of a slightly rotated rectangle within a few lines; neither is dropped.
+// whose lines are all exceeded by kBumpJump of the largest count `step` lines past its end. That
+// is chrome stuck to the side of the image (a label, a logo, a header). The outline of a fan or of
+// a slightly rotated rectangle thins gradually towards its corners; no margin there is followed by
+// such a jump, so nothing is dropped.
 int bump_width(const std::vector<int>& counts, int step) {
-  const double max_count = *std::max_element(counts.begin(), counts.end());
+  const int max_count = *std::max_element(counts.begin(), counts.end());
   const int size = static_cast<int>(counts.size());
   int margin = 0;
   while (counts[static_cast<std::size_t>(margin)] < kBumpCoverage * max_count) ++margin;
   if (margin < step) return 0;
-  const int inner = std::min(margin + step, size - 1);
-  const int jump =
-      counts[static_cast<std::size_t>(inner)] - counts[static_cast<std::size_t>(margin - step)];
-  return jump >= kBumpJump * max_count ? margin : 0;
+  const int margin_max = *std::max_element(counts.begin(), counts.begin() + margin);
+  const int inner = counts[static_cast<std::size_t>(std::min(margin + step, size - 1))];
+  return inner - margin_max >= kBumpJump * max_count ? margin : 0;
 }
 
 // The box without bumps at either end of its rows or columns.
@@ -254,7 +256,13 @@ std::optional<RegionPx> detect_image_region(std::span<const std::uint8_t> pixels
     frames.emplace_back(height_px, width_px, CV_8UC1, data);
   }
 
-  const cv::Mat textured = textured_pixels(frames[frames.size() / 2]);
+  // Texture from a few frames spread over the loop, so that one blank frame (a mode switch)
+  // cannot hide the image.
+  cv::Mat textured = cv::Mat::zeros(height_px, width_px, CV_8UC1);
+  const std::size_t stride = std::max<std::size_t>(1, (frames.size() - 1) / (kTexturedFrames - 1));
+  for (std::size_t index = 0; index < frames.size(); index += stride) {
+    textured |= textured_pixels(frames[index]);
+  }
   if (frames.size() > 1) {
     // A loop whose image is frozen has no changing area; the texture alone then has to do.
     if (auto region = region_from_evidence(changing_pixels(frames) & textured)) return region;

@@ -120,7 +120,9 @@ void crop_in_place(std::vector<std::uint8_t>& pixels, int width, int height, int
     }
   }
   pixels.resize(std::size_t(destination - pixels.data()));
-  pixels.shrink_to_fit();
+  // Giving memory back copies the loop once more; worth it only when the crop freed most of it
+  // (a screen capture), not for a calibrated region that trims a border.
+  if (pixels.size() < pixels.capacity() / 2) pixels.shrink_to_fit();
 }
 
 Result<CineLoop> load_unlabelled(const std::filesystem::path& path, const LoadOptions& options) {
