@@ -1,23 +1,23 @@
 // detect_image_region on synthetic screen captures with known truth (speckle pasted into a scanner
 // UI: menu bar with a running clock, text blocks, a blinking cursor, a depth scale, a grey bar, a
 // focus marker and a logo) and on two real screenshots whose image rectangle was read by eye.
-#include <gtest/gtest.h>
+#include "dynamus/imaging/auto_region.h"
 
-#include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
-#include "dynamus/imaging/auto_region.h"
 #include "realdata.h"
 
 namespace dynamus::imaging {
@@ -40,7 +40,7 @@ constexpr double kAxialSigmaPx = 1.5;
 constexpr double kFloorDb = 25.0;
 constexpr double kDynamicRangeDb = 55.0;
 constexpr double kResidualAttenuationDb = 20.0;  // from top to bottom of the image
-constexpr float kBandEcho = 4.0f;                 // +12 dB: fascia, aponeuroses
+constexpr float kBandEcho = 4.0f;                // +12 dB: fascia, aponeuroses
 constexpr float kAnechoicEcho = 1e-3f;  // -60 dB: fluid and shadow, black after compression
 
 // Echo amplitude of a tissue field: speckle times echogenicity (bands, a fluid pocket, a shadow
@@ -65,7 +65,9 @@ cv::Mat tissue_field(const cv::Size& size, std::uint64_t seed) {
   const int band_px = std::max(4, size.height / 60);
   for (double depth : {0.15, 0.4, 0.72}) {
     const int y = static_cast<int>(depth * size.height);
-    cv::line(echo, {0, y}, {size.width - 1, y + size.height / 40}, cv::Scalar(kBandEcho * std::pow(10.0, -kResidualAttenuationDb * depth / 20.0)), band_px);
+    cv::line(echo, {0, y}, {size.width - 1, y + size.height / 40},
+             cv::Scalar(kBandEcho * std::pow(10.0, -kResidualAttenuationDb * depth / 20.0)),
+             band_px);
   }
   const int deepest_band_y = static_cast<int>(0.72 * size.height) + band_px;
   cv::rectangle(echo, cv::Rect(size.width * 55 / 100, deepest_band_y, size.width / 4, size.height),
@@ -81,8 +83,8 @@ cv::Mat b_mode(const cv::Mat& field, const cv::Size& image_size, int frame) {
   const double phase = 2.0 * CV_PI * frame / kSwayPeriodFrames;
   const int dx = static_cast<int>(std::lround(kLateralSwayPx * std::sin(phase)));
   const int dy = static_cast<int>(std::lround(kAxialSwayPx * std::sin(phase)));
-  const cv::Mat amplitude = field(cv::Rect(kMaxShiftPx + dx, kMaxShiftPx + dy, image_size.width,
-                                           image_size.height));
+  const cv::Mat amplitude =
+      field(cv::Rect(kMaxShiftPx + dx, kMaxShiftPx + dy, image_size.width, image_size.height));
   cv::Mat log_amplitude;
   cv::log(amplitude + 1e-6, log_amplitude);
   const double db_per_ln = 20.0 / std::log(10.0);
@@ -112,8 +114,8 @@ void draw_chrome(cv::Mat& canvas, const cv::Rect& image, int frame) {
   cv::putText(canvas, clock, {canvas.cols - static_cast<int>(170 * font), bar_px * 2 / 3},
               cv::FONT_HERSHEY_SIMPLEX, font, text_grey, 1, cv::LINE_AA);
 
-  const char* left_lines[] = {"12L3",     "MSK",         "Gain 52%", "DR 70 dB", "Depth 4.0 cm",
-                              "Freq 12M", "FR 27 Hz",    "MI 1.1",   "TIS 0.3"};
+  const char* left_lines[] = {"12L3",     "MSK",      "Gain 52%", "DR 70 dB", "Depth 4.0 cm",
+                              "Freq 12M", "FR 27 Hz", "MI 1.1",   "TIS 0.3"};
   int y = bar_px + 2 * line_px;
   for (const char* text : left_lines) {
     cv::putText(canvas, text, {10, y}, cv::FONT_HERSHEY_SIMPLEX, 0.9 * font, text_grey, 1,
@@ -238,8 +240,8 @@ struct Layout {
 };
 
 void PrintTo(const Layout& layout, std::ostream* os) {
-  *os << layout.canvas.width << "x" << layout.canvas.height << " image at " << layout.image.x
-      << "," << layout.image.y << " " << layout.image.width << "x" << layout.image.height;
+  *os << layout.canvas.width << "x" << layout.canvas.height << " image at " << layout.image.x << ","
+      << layout.image.y << " " << layout.image.width << "x" << layout.image.height;
 }
 
 class AutoRegionSynthetic : public ::testing::TestWithParam<Layout> {};
@@ -264,7 +266,7 @@ INSTANTIATE_TEST_SUITE_P(AutoRegion, AutoRegionSynthetic,
                                            Layout{{960, 540}, {300, 45, 380, 470}}));
 
 // Sector and convex scans are fans inside the image rectangle; the region is the fan's bounding
-// rectangle. The outline of an arc is found a pixel or two inside its extreme row, hence 3 px.
+// rectangle. The density window rounds off the fan's sharp corners by up to 3 px.
 constexpr int kFanTolerancePx = 3;
 const cv::Size kFanCanvas(800, 600);
 const cv::Rect kFanImage(150, 60, 560, 420);
@@ -272,8 +274,8 @@ const cv::Rect kFanImage(150, 60, 560, 420);
 cv::Mat sector_mask(const cv::Size& size) {
   cv::Mat mask = cv::Mat::zeros(size, CV_8UC1);
   const int radius_px = size.height - 1;
-  cv::ellipse(mask, {size.width / 2, 0}, {radius_px, radius_px}, 90.0, -35.0, 35.0,
-              cv::Scalar(255), cv::FILLED);
+  cv::ellipse(mask, {size.width / 2, 0}, {radius_px, radius_px}, 90.0, -35.0, 35.0, cv::Scalar(255),
+              cv::FILLED);
   return mask;
 }
 
@@ -281,8 +283,8 @@ cv::Mat convex_mask(const cv::Size& size) {
   cv::Mat mask = cv::Mat::zeros(size, CV_8UC1);
   const double half_angle_deg = 30.0;
   const int probe_radius_px = 150;
-  const cv::Point centre(size.width / 2, -static_cast<int>(probe_radius_px *
-                                                          std::cos(half_angle_deg * CV_PI / 180)));
+  const cv::Point centre(
+      size.width / 2, -static_cast<int>(probe_radius_px * std::cos(half_angle_deg * CV_PI / 180)));
   const int depth_radius_px = size.height - 1 - centre.y;
   cv::ellipse(mask, centre, {depth_radius_px, depth_radius_px}, 90.0, -half_angle_deg,
               half_angle_deg, cv::Scalar(255), cv::FILLED);
@@ -372,8 +374,8 @@ TEST(AutoRegion, LoopPrefersTheLiveImageOverAStaticOne) {
   const cv::Size canvas_size(1024, 576);
   const cv::Rect live(60, 60, 380, 450), frozen(520, 40, 460, 500);
   const cv::Mat live_field = tissue_field(field_size(live.size()), 13);
-  const cv::Mat frozen_picture = b_mode(tissue_field(field_size(frozen.size()), 17),
-                                        frozen.size(), 0);
+  const cv::Mat frozen_picture =
+      b_mode(tissue_field(field_size(frozen.size()), 17), frozen.size(), 0);
   Capture capture;
   for (int frame = 0; frame < kLoopFrames; ++frame) {
     cv::Mat canvas(canvas_size, CV_8UC1, cv::Scalar(24));
@@ -395,8 +397,8 @@ std::optional<RegionPx> detect_in_file(const std::filesystem::path& path) {
 // Panoramic transverse rectus femoris (Siemens UI: header bar, parameter list, depth scale, grey
 // bar). The image is a curved band; its bounding rectangle was read from the pixels: leftmost
 // image column 182 (the tip at row 402; the depth scale's end tick reaches column 181, touching
-// it), top row 116 (top of the arc by the right edge), right column 971 (the depth scale starts
-// at 977), bottom row 730 (the lower tip near column 460).
+// it), top row 116 (top of the arc by the right edge), right column 971 (the depth scale's line
+// is at columns 978-979), bottom row 730 (the lower tip near column 460).
 TEST(AutoRegionRealData, PanoramicRectusFemorisScreenshot) {
   DYNAMUS_REQUIRE_REALDATA(path, "msk/deepacsa/rectus_img_55.tif");
   expect_region_near(detect_in_file(path), RegionPx{182, 116, 971, 730}, 8);
