@@ -108,6 +108,7 @@ void resolve_timing(const LoadOptions& options, const std::optional<io::Sidecar>
 // byte lies at or before its source byte, so nothing is overwritten before it is read.
 void crop_in_place(std::vector<std::uint8_t>& pixels, int width, int height, int frames,
                    const RegionPx& r) {
+  if (r == RegionPx{0, 0, width - 1, height - 1}) return;
   const std::size_t row_bytes = std::size_t(r.width_px());
   std::uint8_t* destination = pixels.data();
   for (int f = 0; f < frames; ++f) {

@@ -103,5 +103,24 @@ TEST(InfoCommand, OverridesOnTheCommandLineAreRecordedAsUser) {
   EXPECT_EQ(input["width_px"], 400);
 }
 
+// The bundled demo input is a screen recording whose image was pasted at x 120-519, y 60-419 of
+// the 640x480 screen (sample_scans/tools/make_screen_capture.cc); its sidecar gives 0.1 mm.
+TEST(InfoCommand, ScreenRecordingIsCroppedToTheDetectedImageAndCalibratedBySidecar) {
+  const std::string sample = std::string(DYNAMUS_SAMPLE_DIR) + "/screen_capture.mp4";
+  const CommandRun run = run_dynamus("info --json '" + sample + "'");
+  ASSERT_EQ(run.exit_code, 0);
+  const nlohmann::json input = nlohmann::json::parse(run.out)[0];
+  EXPECT_EQ(input["format"], "video");
+  EXPECT_EQ(input["region_source"], "detected");
+  const std::vector<int> truth = {120, 60, 519, 419};
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    EXPECT_NEAR(input["region_px"][i].get<int>(), truth[i], 2) << "edge " << i;
+  }
+  EXPECT_EQ(input["calibration"], "sidecar");
+  EXPECT_EQ(input["spacing_mm"], nlohmann::json({0.1, 0.1}));
+  EXPECT_EQ(input["frames"], 50);
+  EXPECT_NEAR(input["fps"].get<double>(), 25.0, 1e-6);
+}
+
 }  // namespace
 }  // namespace dynamus

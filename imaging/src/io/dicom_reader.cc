@@ -26,25 +26,27 @@ constexpr double kMsPerSecond = 1000.0;
 // Region and Pixel Spacing calibrations that disagree by more than this are worth a warning.
 constexpr double kSpacingAgreement = 0.01;
 
+// Top-level attributes of the data set as text or numbers, whatever their VR and byte order.
 class DicomAttributes {
  public:
-  explicit DicomAttributes(const gdcm::File& file) : file_(file) { filter_.SetFile(file); }
+  explicit DicomAttributes(const gdcm::File& file) : dataset_(file.GetDataSet()) {
+    filter_.SetFile(file);
+  }
 
   // The value as text with padding removed, or "" when absent.
-  std::string text(const gdcm::Tag& tag, const gdcm::DataSet& dataset) const {
-    if (!dataset.FindDataElement(tag)) return {};
-    std::string value = filter_.ToString(dataset.GetDataElement(tag));
+  std::string text(const gdcm::Tag& tag) const {
+    if (!dataset_.FindDataElement(tag)) return {};
+    std::string value = filter_.ToString(dataset_.GetDataElement(tag));
     const auto last = value.find_last_not_of(std::string(" \0", 2));
     value.erase(last == std::string::npos ? 0 : last + 1);
     const auto first = value.find_first_not_of(' ');
     return first == std::string::npos ? std::string() : value.substr(first);
   }
-  std::string text(const gdcm::Tag& tag) const { return text(tag, file_.GetDataSet()); }
 
   // Backslash-separated numbers; values that do not parse are dropped.
-  std::vector<double> numbers(const gdcm::Tag& tag, const gdcm::DataSet& dataset) const {
+  std::vector<double> numbers(const gdcm::Tag& tag) const {
     std::vector<double> values;
-    std::stringstream stream(text(tag, dataset));
+    std::stringstream stream(text(tag));
     std::string item;
     while (std::getline(stream, item, '\\')) {
       try {
@@ -57,20 +59,15 @@ class DicomAttributes {
     }
     return values;
   }
-  std::vector<double> numbers(const gdcm::Tag& tag) const {
-    return numbers(tag, file_.GetDataSet());
-  }
-  std::optional<double> number(const gdcm::Tag& tag, const gdcm::DataSet& dataset) const {
-    const std::vector<double> values = numbers(tag, dataset);
+
+  std::optional<double> number(const gdcm::Tag& tag) const {
+    const std::vector<double> values = numbers(tag);
     if (values.empty()) return std::nullopt;
     return values.front();
   }
-  std::optional<double> number(const gdcm::Tag& tag) const {
-    return number(tag, file_.GetDataSet());
-  }
 
  private:
-  const gdcm::File& file_;
+  const gdcm::DataSet& dataset_;
   gdcm::StringFilter filter_;
 };
 
