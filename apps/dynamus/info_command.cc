@@ -36,7 +36,7 @@ void print_human(const imaging::CineLoop& loop) {
   const imaging::Calibration& cal = loop.calibration();
   if (cal.spacing_mm) {
     std::cout << fmt::format(
-        "  spacing      {:.4f} x {:.4f} mm/px, {} ({}); image {:.1f} x {:.1f} mm\n",
+        "  spacing      {:.4f} x {:.4f} mm/px from {}: {}; image {:.1f} x {:.1f} mm\n",
         (*cal.spacing_mm)[0], (*cal.spacing_mm)[1], calibration_label(cal), cal.detail,
         (*cal.spacing_mm)[0] * loop.width_px(), (*cal.spacing_mm)[1] * loop.height_px());
   } else {
