@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs dynamus on the bundled default input: a screen recording of a scanner
-# display, whose ultrasound image is found and cropped automatically and calibrated by its sidecar.
-# Until the analysis exists this shows `dynamus info`.
+# Sets up, builds and runs dynamus on the bundled scans: phantom loops simulated at build time
+# with exact ground truth. Until the analysis exists it shows what `dynamus info` reads from them
+# (including a screen recording whose image area is found automatically) and the truth of the
+# retracting tear: the gap between the stumps at rest and at peak contraction.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-input=build/sample_scans/screen_capture.mp4
+samples=build/sample_scans
 echo
-echo "== dynamus info $input"
-build/bin/dynamus info "$input"
-realdata=${DYNAMUS_REALDATA:-../shared/realdata}
-if [ -d "$realdata/dicom" ]; then
-  echo
-  echo "== dynamus info on the real DICOM loops in $realdata/dicom (first three)"
-  build/bin/dynamus info $(ls "$realdata"/dicom/us_mf_*.dcm | head -3)
-fi
+echo "== dynamus info $samples/retracting-tear.dcm $samples/retracting-tear.screen.mp4"
+build/bin/dynamus info "$samples/retracting-tear.dcm" "$samples/retracting-tear.screen.mp4"
+echo
+echo "== dynamus simulate: the bundled retracting tear again, with its ground truth"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+build/bin/dynamus simulate --scenario retracting-tear --seed 1 --frames 40 --fps 20 \
+  --size 320x240 --spacing 0.15 -o "$scratch/retracting-tear"
+cmp -s "$scratch/retracting-tear.dcm" "$samples/retracting-tear.dcm" &&
+  echo "(byte-identical to $samples/retracting-tear.dcm: the simulator is deterministic)"

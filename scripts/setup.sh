@@ -8,6 +8,7 @@ packages=(
   cmake g++ ninja-build pkg-config
   libgdcm-dev libgdcm-tools          # DICOM decoding, every transfer syntax
   dcmtk libdcmtk-dev                 # DICOM writing/networking; dcmdump for checks
+  dicom3tools                        # dciodvfy: the tests validate written DICOM against its IOD
   libopencv-dev ffmpeg               # video I/O (FFmpeg backend), image processing
   libinsighttoolkit5-dev             # MetaImage/NRRD (PLUS sequences), filters
   libssl-dev zlib1g-dev              # SHA-256 of inputs; zlib checks of MetaImage data

@@ -29,7 +29,8 @@ std::filesystem::path realdata(const std::string& relative) {
 
 const std::filesystem::path kGeLoop =
     realdata("dicom/us_mf_jpegbaseline_ybr422_87f_ge_regions.dcm");
-const std::filesystem::path kMp4 = std::filesystem::path(DYNAMUS_SAMPLE_DIR) / "screen_capture.mp4";
+const std::filesystem::path kMp4 =
+    std::filesystem::path(DYNAMUS_SAMPLE_DIR) / "retracting-tear.screen.mp4";
 
 // Peak resident set size since the last reset, from the kernel's high-water mark.
 void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }

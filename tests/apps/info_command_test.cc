@@ -103,23 +103,72 @@ TEST(InfoCommand, OverridesOnTheCommandLineAreRecordedAsUser) {
   EXPECT_EQ(input["width_px"], 400);
 }
 
-// The bundled demo input is a screen recording whose image was pasted at x 120-519, y 60-419 of
-// the 640x480 screen (sample_scans/tools/make_screen_capture.cc); its sidecar gives 0.1 mm.
+// The bundled screen recording holds the phantom's 320x240 image at x 120-439, y 60-299 of the
+// screen (dynamus simulate --screen says where); its sidecar gives 0.15 mm.
 TEST(InfoCommand, ScreenRecordingIsCroppedToTheDetectedImageAndCalibratedBySidecar) {
-  const std::string sample = std::string(DYNAMUS_SAMPLE_DIR) + "/screen_capture.mp4";
+  const std::string sample = std::string(DYNAMUS_SAMPLE_DIR) + "/retracting-tear.screen.mp4";
   const CommandRun run = run_dynamus("info --json '" + sample + "'");
   ASSERT_EQ(run.exit_code, 0);
   const nlohmann::json input = nlohmann::json::parse(run.out)[0];
   EXPECT_EQ(input["format"], "video");
   EXPECT_EQ(input["region_source"], "detected");
-  const std::vector<int> truth = {120, 60, 519, 419};
+  const std::vector<int> truth = {120, 60, 439, 299};
   for (std::size_t i = 0; i < truth.size(); ++i) {
     EXPECT_NEAR(input["region_px"][i].get<int>(), truth[i], 2) << "edge " << i;
   }
   EXPECT_EQ(input["calibration"], "sidecar");
-  EXPECT_EQ(input["spacing_mm"], nlohmann::json({0.1, 0.1}));
-  EXPECT_EQ(input["frames"], 50);
-  EXPECT_NEAR(input["fps"].get<double>(), 25.0, 1e-6);
+  EXPECT_EQ(input["spacing_mm"], nlohmann::json({0.15, 0.15}));
+  EXPECT_EQ(input["frames"], 40);
+  EXPECT_NEAR(input["fps"].get<double>(), 20.0, 1e-6);
+}
+
+// A simulated loop written as DICOM loads back with exactly its spacing and frame times.
+TEST(SimulateCommand, DicomLoadsBackWithExactSpacingAndFrameTimes) {
+  testing::TempDir dir;
+  const std::string prefix = (dir / "loop").string();
+  ASSERT_EQ(run_dynamus("simulate --scenario full-tear --seed 5 --frames 12 --fps 25 "
+                        "--size 200x160 --spacing 0.12 -o '" +
+                        prefix + "'")
+                .exit_code,
+            0);
+  const CommandRun info = run_dynamus("info --json '" + prefix + ".dcm'");
+  ASSERT_EQ(info.exit_code, 0);
+  const nlohmann::json input = nlohmann::json::parse(info.out)[0];
+  EXPECT_EQ(input["calibration"], "dicom-region");
+  EXPECT_NEAR(input["spacing_mm"][0].get<double>(), 0.12, 1e-12);
+  EXPECT_NEAR(input["spacing_mm"][1].get<double>(), 0.12, 1e-12);
+  EXPECT_EQ(input["frames"], 12);
+  EXPECT_NEAR(input["fps"].get<double>(), 25.0, 1e-9);
+  EXPECT_EQ(input["region_px"], nlohmann::json({0, 0, 199, 159}));
+
+  std::ifstream truth_file(prefix + ".truth.json");
+  const nlohmann::json truth = nlohmann::json::parse(truth_file);
+  EXPECT_EQ(truth["schema"], "dynamus.truth/1");
+  EXPECT_EQ(truth["frames"], 12);
+  EXPECT_EQ(truth["contraction"]["level"].size(), 12u);
+  EXPECT_TRUE(truth["tear"]["present"].get<bool>());
+
+  // Same options, same bytes: the DICOM is deterministic (UIDs derived from the options).
+  const std::string again = (dir / "again").string();
+  ASSERT_EQ(run_dynamus("simulate --scenario full-tear --seed 5 --frames 12 --fps 25 "
+                        "--size 200x160 --spacing 0.12 -o '" +
+                        again + "'")
+                .exit_code,
+            0);
+  std::ifstream a(prefix + ".dcm", std::ios::binary), b(again + ".dcm", std::ios::binary);
+  EXPECT_TRUE(std::equal(std::istreambuf_iterator<char>(a), {}, std::istreambuf_iterator<char>(b)));
+}
+
+TEST(SimulateCommand, BadOptionsAreUsageErrors) {
+  testing::TempDir dir;
+  const std::string out = " -o '" + (dir / "x").string() + "'";
+  EXPECT_EQ(run_dynamus("simulate --scenario sprain" + out).exit_code, 2);
+  EXPECT_EQ(run_dynamus("simulate --size 10by10" + out).exit_code, 2);
+  EXPECT_EQ(run_dynamus("simulate --freq 99" + out).exit_code, 2);
+  EXPECT_EQ(
+      run_dynamus("simulate --frames 2 -o '" + (dir / "missing" / "x").string() + "'").exit_code, 3)
+      << "an output folder that does not exist";
+  EXPECT_FALSE(std::filesystem::exists(dir / "x.dcm"));
 }
 
 }  // namespace

@@ -20,7 +20,7 @@ endif()
 execute_process(COMMAND ${WORK_DIR}/consumer/consumer ${SAMPLE}
                 RESULT_VARIABLE result OUTPUT_VARIABLE out)
 message(STATUS "${out}")
-if(result OR NOT out MATCHES "50 frames of")
+if(result OR NOT out MATCHES "40 frames of 320x240")
   message(FATAL_ERROR "the consumer did not load the sample: ${out}")
 endif()
 file(REMOVE_RECURSE ${WORK_DIR})

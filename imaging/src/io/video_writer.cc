@@ -1,0 +1,79 @@
+// H.264 MP4 through OpenCV's FFmpeg backend: the loop as people watch it, at its frame rate.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <exception>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+#include <string>
+#include <system_error>
+
+#include "dynamus/core/atomic_file.h"
+#include "dynamus/imaging/write.h"
+
+namespace dynamus::imaging {
+namespace {
+
+// H.264 in 4:2:0 needs even sizes; OpenCV would silently drop the odd column or row.
+int even_size(int size_px) { return size_px + size_px % 2; }
+
+Status encode(const CineLoop& loop, double fps, const std::filesystem::path& temporary) {
+  const int width = even_size(loop.width_px());
+  const int height = even_size(loop.height_px());
+  cv::VideoWriter writer(temporary.string(), cv::CAP_FFMPEG,
+                         cv::VideoWriter::fourcc('a', 'v', 'c', '1'), fps, {width, height},
+                         /*isColor=*/true);
+  if (!writer.isOpened()) {
+    return Status(StatusCode::kUnsupported,
+                  "OpenCV's FFmpeg backend cannot encode H.264 ('avc1') MP4 here");
+  }
+  cv::Mat padded;
+  cv::Mat bgr;
+  for (int f = 0; f < loop.frame_count(); ++f) {
+    // OpenCV wants a non-const pointer; the frame is only read.
+    const cv::Mat grey(loop.height_px(), loop.width_px(), CV_8UC1,
+                       const_cast<std::uint8_t*>(loop.frame(f).data()));
+    cv::copyMakeBorder(grey, padded, 0, height - loop.height_px(), 0, width - loop.width_px(),
+                       cv::BORDER_REPLICATE);
+    cv::cvtColor(padded, bgr, cv::COLOR_GRAY2BGR);
+    writer.write(bgr);
+  }
+  writer.release();
+  // VideoWriter reports no errors after opening; an encoder that gave up leaves an empty file.
+  std::error_code error;
+  if (std::filesystem::file_size(temporary, error) == 0 || error) {
+    return Status(StatusCode::kInternal, "FFmpeg wrote no video data");
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Status write_video(const CineLoop& loop, const std::filesystem::path& path) {
+  const std::string context = path.string();
+  const std::optional<double> fps = loop.fps();
+  if (!fps) {
+    return Status(StatusCode::kInvalidArgument,
+                  "the loop has no frame rate (no timing, or a single frame)", context);
+  }
+  std::string extension = path.extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return char(std::tolower(c)); });
+  if (extension != ".mp4") {
+    return Status(StatusCode::kInvalidArgument,
+                  "the video path must end in .mp4 (FFmpeg picks the container from it)", context);
+  }
+  return write_file_atomically(path, [&](const std::filesystem::path& temporary) -> Status {
+    try {
+      return encode(loop, *fps, temporary);
+    } catch (const cv::Exception& error) {
+      return Status(StatusCode::kInternal, fmt::format("video encoding failed: {}", error.what()));
+    } catch (const std::bad_alloc&) {
+      return Status(StatusCode::kTooLarge, "out of memory while encoding the video");
+    }
+  });
+}
+
+}  // namespace dynamus::imaging
