@@ -279,9 +279,10 @@ Status put_identity(DcmDataset& dataset, const DicomCineIdentity& identity) {
 
 // Image Pixel, Multi-frame, Cine and US Image attributes, and the pixels.
 Status put_image(DcmDataset& dataset, const CineLoop& loop) {
-  // A loop read from a file was converted to grey (and maybe cropped): derived. One made in memory
-  // (the phantom) is original. Value 4 is the US image type bit mask: 0001 = 2D imaging.
-  const char* const derivation = loop.source().format.empty() ? "ORIGINAL" : "DERIVED";
+  // A loop read from a file (load() records its checksum) was converted to grey and maybe cropped:
+  // derived. One made in memory, as by the phantom, is original. Value 4 is the US image type bit
+  // mask: 0001 = 2D imaging.
+  const char* const derivation = loop.source().sha256.empty() ? "ORIGINAL" : "DERIVED";
   DYNAMUS_RETURN_IF_ERROR(
       put(dataset, DCM_ImageType, fmt::format("{}\\PRIMARY\\MUSCULOSKELETAL\\0001", derivation)));
   if (known_lossy(loop.source())) {
