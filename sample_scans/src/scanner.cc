@@ -41,12 +41,23 @@ Scanner::Scanner(const ScannerParams& params) : params_(params) {
       std::max(1, int(std::ceil(params.spacing_mm * kGridPerSigma / lateral_sigma_mm_)));
   grid_axial_mm_ = params.spacing_mm / grid_per_pixel_axial_;
   grid_lateral_mm_ = params.spacing_mm / grid_per_pixel_lateral_;
+  // Both the echoes and the noise go through the same PSF blur, so comparing the power each puts
+  // into a grid cell suffices: scatterers per cell x amplitude^2 against two noise components.
+  noise_amplitude_ =
+      params.noise_db
+          ? std::sqrt(scatterer_density_per_mm2() * grid_axial_mm_ * grid_lateral_mm_ / 2.0) *
+                std::pow(10.0, *params.noise_db / 20.0)
+          : 0.0;
   axial_kernel_ = gaussian_kernel(axial_sigma_mm_ / grid_axial_mm_);
   lateral_kernel_ = gaussian_kernel(lateral_sigma_mm_ / grid_lateral_mm_);
 }
 
 double Scanner::resolution_cell_mm2() const {
   return kFwhmPerSigma * axial_sigma_mm_ * kFwhmPerSigma * lateral_sigma_mm_;
+}
+
+double Scanner::scatterer_density_per_mm2() const {
+  return params_.scatterers_per_cell / resolution_cell_mm2();
 }
 
 cv::Mat Scanner::envelope(std::span<const Scatterer> scatterers, std::uint64_t noise_seed) const {
@@ -87,10 +98,10 @@ cv::Mat Scanner::envelope(std::span<const Scatterer> scatterers, std::uint64_t n
     row1[c0] += cv::Vec2f(w10 * re, w10 * im);
     row1[c0 + 1] += cv::Vec2f(w11 * re, w11 * im);
   }
-  if (params_.noise_amplitude > 0.0) {
+  if (noise_amplitude_ > 0.0) {
     cv::Mat noise(rows, cols, CV_32FC2);
     cv::RNG rng(noise_seed);
-    rng.fill(noise, cv::RNG::NORMAL, 0.0, params_.noise_amplitude);
+    rng.fill(noise, cv::RNG::NORMAL, 0.0, noise_amplitude_);
     iq += noise;
   }
   cv::sepFilter2D(iq, iq, CV_32F, lateral_kernel_, axial_kernel_, cv::Point(-1, -1), 0,

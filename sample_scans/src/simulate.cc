@@ -15,9 +15,6 @@
 namespace dynamus::phantom {
 namespace {
 
-// Fully developed speckle needs many scatterers per resolution cell; 12 keeps the envelope
-// Rayleigh-distributed (SNR 1.91) at modest cost.
-constexpr double kScatterersPerCell = 12.0;
 // Electronic noise relative to the brightest tissue, before time-gain compensation.
 constexpr double kNoiseDb = -72.0;
 // The B-mode reference level: this quantile of the rest frame's envelope shows as white.
@@ -143,14 +140,9 @@ Result<PhantomLoop> simulate(const PhantomParams& params) {
   scanner_params.width_px = params.width_px;
   scanner_params.height_px = params.height_px;
   scanner_params.dynamic_range_db = params.dynamic_range_db;
-  Scanner probe_for_size(scanner_params);
-  const double density = kScatterersPerCell / probe_for_size.resolution_cell_mm2();
-  // Noise relative to unit echo: both are blurred by the same PSF, so comparing the power each
-  // puts into a grid cell suffices (scatterers per cell x amplitude^2 vs 2 noise components).
-  const double per_cell =
-      density * probe_for_size.grid_axial_mm() * probe_for_size.grid_lateral_mm();
-  scanner_params.noise_amplitude = std::sqrt(per_cell / 2.0) * db_to_amplitude(kNoiseDb);
+  scanner_params.noise_db = kNoiseDb;
   const Scanner scanner(scanner_params);
+  const double density = scanner.scatterer_density_per_mm2();
 
   const std::vector<TissueScatterer> tissue = tissue_scatterers(anatomy, deformation, density, rng);
   auto render = [&](int frame) {

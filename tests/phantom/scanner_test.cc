@@ -14,8 +14,6 @@
 namespace dynamus::phantom {
 namespace {
 
-constexpr double kScatterersPerCell = 12.0;
-
 ScannerParams homogeneous_params() {
   ScannerParams params;
   params.frequency_mhz = 10.0;
@@ -30,7 +28,7 @@ std::vector<Scatterer> homogeneous_medium(const Scanner& scanner, const ScannerP
                                           std::uint64_t seed) {
   const double width_mm = params.width_px * params.spacing_mm;
   const double height_mm = params.height_px * params.spacing_mm;
-  const double density = kScatterersPerCell / scanner.resolution_cell_mm2();
+  const double density = scanner.scatterer_density_per_mm2();
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<float> ux(-1.0f, float(width_mm) + 1.0f);
   std::uniform_real_distribution<float> uy(-1.0f, float(height_mm) + 1.0f);

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <opencv2/core.hpp>
+#include <optional>
 #include <span>
 
 namespace dynamus::phantom {
@@ -37,7 +38,10 @@ struct ScannerParams {
   int height_px = 480;
   double attenuation_db_per_cm_mhz = 0.3;  // effective, one way
   double tgc_compensation = 0.9;           // the share of the round-trip loss the TGC restores
-  double noise_amplitude = 0.0;            // electronic noise, std of each I/Q component
+  // Scatterers per resolution cell: 12 gives fully developed speckle (Rayleigh envelope).
+  double scatterers_per_cell = 12.0;
+  // Electronic noise power relative to tissue of unit echo amplitude, before TGC; off when 0.
+  std::optional<double> noise_db;
   double dynamic_range_db = 55.0;
 };
 
@@ -50,6 +54,8 @@ class Scanner {
   double lateral_sigma_mm() const { return lateral_sigma_mm_; }
   // FWHM axial x FWHM lateral of the amplitude PSF.
   double resolution_cell_mm2() const;
+  // Scatters per mm^2 for params.scatterers_per_cell.
+  double scatterer_density_per_mm2() const;
   double grid_axial_mm() const { return grid_axial_mm_; }
   double grid_lateral_mm() const { return grid_lateral_mm_; }
 
@@ -71,6 +77,7 @@ class Scanner {
   int grid_per_pixel_lateral_;
   double grid_axial_mm_;
   double grid_lateral_mm_;
+  double noise_amplitude_;  // standard deviation of each I/Q component per grid cell
   cv::Mat axial_kernel_;
   cv::Mat lateral_kernel_;
 };
