@@ -41,5 +41,6 @@ void report_error(const Status& status);
 // Subcommands, one file each.
 void add_info_command(CLI::App& app, int& exit_code);
 void add_simulate_command(CLI::App& app, int& exit_code);
+void add_track_command(CLI::App& app, int& exit_code);
 
 }  // namespace dynamus::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   int exit_code = dynamus::cli::kExitOk;
   dynamus::cli::add_info_command(app, exit_code);
   dynamus::cli::add_simulate_command(app, exit_code);
+  dynamus::cli::add_track_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -84,22 +84,18 @@ PointMm Deformation::displacement_at_peak(double x_mm, double y_mm) const {
     dy = shortening_ * (std::max(above, 0.0) + (1.0 - tendon) * band + below);
   }
 
-  if (retraction_mm_ > 0.0) {
+  // Stump retraction moves the tendon only: it glides in its paratenon, so the tissue around it
+  // does not follow and the tendon's surfaces are sliding interfaces.
+  if (retraction_mm_ > 0.0 && y_mm >= upper && y_mm <= lower) {
     const FluidRegion& gap = *a.fluid();
     const double centre_y = a.tendon_centre_mm();
-    const double outside = std::max({a.upper_surface_mm(gap.x_centre_mm) - y_mm,
-                                     y_mm - a.lower_surface_mm(gap.x_centre_mm), 0.0});
-    // Inside the tendon the two stumps part sharply; the tissue around them stretches smoothly.
-    const double width = 0.02 + 1.5 * outside;
-    const double distal = smoothstep(gap.x_centre_mm - width, gap.x_centre_mm + width, x_mm);
-    const double near = std::exp(-0.5 * std::pow(outside / 2.0, 2));
-    const double proximal_decay =
-        std::exp(-std::max(a.proximal_end_mm(centre_y) - x_mm, 0.0) / decay_mm_);
-    const double distal_decay =
-        std::exp(-std::max(x_mm - a.distal_end_mm(centre_y), 0.0) / decay_mm_);
-    dx += near * retraction_mm_ *
-          ((1.0 - distal) * -(1.0 - distal_share_) * proximal_decay +
-           distal * distal_share_ * distal_decay);
+    if (x_mm < gap.x_centre_mm) {
+      const double decay = std::exp(-std::max(a.proximal_end_mm(centre_y) - x_mm, 0.0) / decay_mm_);
+      dx -= (1.0 - distal_share_) * retraction_mm_ * decay;
+    } else {
+      const double decay = std::exp(-std::max(x_mm - a.distal_end_mm(centre_y), 0.0) / decay_mm_);
+      dx += distal_share_ * retraction_mm_ * decay;
+    }
   }
   return {dx, dy};
 }

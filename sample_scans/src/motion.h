@@ -28,8 +28,8 @@ class Contraction {
 //   position(X, frame) = X + c(frame) * U(X) + jitter(frame)
 // U: the muscle shortens along its fibres toward its origin (left) and thickens in depth by
 // incompressibility; the stiff tendon translates with the junction; skin and fat follow partly.
-// A retracting tear adds stump retraction, sharp across the tear inside the tendon and smooth in
-// the tissue around it, decaying away from the stump ends.
+// A retracting tear adds stump retraction inside the tendon, decaying away from the stump ends;
+// the tendon glides in its paratenon, so its surfaces are sliding interfaces.
 class Deformation {
  public:
   Deformation(const Anatomy& anatomy, const PhantomParams& params, std::mt19937_64& rng);

@@ -10,6 +10,7 @@
 #include "dynamus/phantom/phantom.h"
 #include "dynamus/phantom/scanner.h"
 #include "ground_truth.h"
+#include "model.h"
 #include "motion.h"
 
 namespace dynamus::phantom {
@@ -20,6 +21,8 @@ constexpr double kNoiseDb = -72.0;
 // The B-mode reference level: this quantile of the rest frame's envelope shows as white.
 constexpr double kReferenceQuantile = 0.995;
 constexpr std::size_t kMaxFrameBytes = std::size_t{2} << 30;
+// Fixed-point iterations inverting the displacement field (strain <= 8 %: error shrinks 12x each).
+constexpr int kInversionIterations = 12;
 
 std::string_view kNames[] = {"healthy", "tendinopathy", "partial-tear", "full-tear",
                              "retracting-tear"};
@@ -129,10 +132,10 @@ Status validate(const PhantomParams& p) {
 
 Result<PhantomLoop> simulate(const PhantomParams& params) {
   DYNAMUS_RETURN_IF_ERROR(validate(params));
-  std::mt19937_64 rng(params.seed);
-  const Anatomy anatomy(params, rng);
-  const Deformation deformation(anatomy, params, rng);
-  const Contraction contraction(params.frames, params.fps, params.cycles);
+  Model model(params);
+  const Anatomy& anatomy = model.anatomy();
+  const Deformation& deformation = model.deformation();
+  const Contraction& contraction = model.contraction();
 
   ScannerParams scanner_params;
   scanner_params.frequency_mhz = params.frequency_mhz;
@@ -144,7 +147,8 @@ Result<PhantomLoop> simulate(const PhantomParams& params) {
   const Scanner scanner(scanner_params);
   const double density = scanner.scatterer_density_per_mm2();
 
-  const std::vector<TissueScatterer> tissue = tissue_scatterers(anatomy, deformation, density, rng);
+  const std::vector<TissueScatterer> tissue =
+      tissue_scatterers(anatomy, deformation, density, model.rng());
   auto render = [&](int frame) {
     const double level = contraction.level(frame);
     const PointMm jitter = deformation.jitter(frame);
@@ -193,6 +197,31 @@ Result<PhantomLoop> simulate(const PhantomParams& params) {
   parts.source.height_px = params.height_px;
   DYNAMUS_ASSIGN_OR_RETURN(imaging::CineLoop loop, imaging::CineLoop::create(std::move(parts)));
   return PhantomLoop{std::move(loop), compute_truth(params, anatomy, deformation, contraction)};
+}
+
+Result<std::vector<PointMm>> true_positions(const PhantomParams& params,
+                                            std::span<const PointMm> points, int from, int to) {
+  DYNAMUS_RETURN_IF_ERROR(validate(params));
+  if (from < 0 || to < 0 || from >= params.frames || to >= params.frames) {
+    return Status(StatusCode::kInvalidArgument, "frame index outside the loop");
+  }
+  const Model model(params);
+  const Deformation& d = model.deformation();
+  const double level_from = model.contraction().level(from);
+  const PointMm jitter_from = d.jitter(from);
+  std::vector<PointMm> moved;
+  for (const PointMm& p : points) {
+    // The reference point X with X + c U(X) + jitter = p: a fixed point, reached quickly because
+    // the strain is small.
+    PointMm x{p.x_mm - jitter_from.x_mm, p.y_mm - jitter_from.y_mm};
+    for (int iteration = 0; iteration < kInversionIterations; ++iteration) {
+      const PointMm u = d.displacement_at_peak(x.x_mm, x.y_mm);
+      x = {p.x_mm - jitter_from.x_mm - level_from * u.x_mm,
+           p.y_mm - jitter_from.y_mm - level_from * u.y_mm};
+    }
+    moved.push_back(d.position(x, model.contraction().level(to), to));
+  }
+  return moved;
 }
 
 }  // namespace dynamus::phantom

@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "realdata.h"
@@ -112,9 +115,11 @@ TEST(InfoCommand, ScreenRecordingIsCroppedToTheDetectedImageAndCalibratedBySidec
   const nlohmann::json input = nlohmann::json::parse(run.out)[0];
   EXPECT_EQ(input["format"], "video");
   EXPECT_EQ(input["region_source"], "detected");
+  // H.264 macroblocks smear the image a few pixels into the chrome around it, so this lossy end-
+  // to-end case allows 4 px; the uncompressed synthetic captures (auto_region_test) are held to 2.
   const std::vector<int> truth = {120, 60, 439, 299};
   for (std::size_t i = 0; i < truth.size(); ++i) {
-    EXPECT_NEAR(input["region_px"][i].get<int>(), truth[i], 2) << "edge " << i;
+    EXPECT_NEAR(input["region_px"][i].get<int>(), truth[i], 4) << "edge " << i;
   }
   EXPECT_EQ(input["calibration"], "sidecar");
   EXPECT_EQ(input["spacing_mm"], nlohmann::json({0.15, 0.15}));
@@ -169,6 +174,73 @@ TEST(SimulateCommand, BadOptionsAreUsageErrors) {
       run_dynamus("simulate --frames 2 -o '" + (dir / "missing" / "x").string() + "'").exit_code, 3)
       << "an output folder that does not exist";
   EXPECT_FALSE(std::filesystem::exists(dir / "x.dcm"));
+}
+
+// dynamus track on the bundled retracting tear: the CSV contracts of DESIGN.md, the phases'
+// rest and peak frames against the scan's truth, points followed against the truth's seeds.
+TEST(TrackCommand, PhasesAndTrajectoriesFollowTheContractAndTheTruth) {
+  testing::TempDir dir;
+  const std::string scan = std::string(DYNAMUS_SAMPLE_DIR) + "/retracting-tear";
+  std::ifstream truth_file(scan + ".truth.json");
+  const nlohmann::json truth = nlohmann::json::parse(truth_file);
+
+  const std::string phases_csv = (dir / "phases.csv").string();
+  ASSERT_EQ(run_dynamus("track '" + scan + ".dcm' --phases -o '" + phases_csv + "'").exit_code, 0);
+  std::ifstream phases(phases_csv);
+  std::string line;
+  std::getline(phases, line);
+  EXPECT_EQ(line, "frame,t_s,level");
+  std::vector<double> level;
+  while (std::getline(phases, line)) level.push_back(std::stod(line.substr(line.rfind(',') + 1)));
+  ASSERT_EQ(level.size(), 40u);
+  const auto peak = std::max_element(level.begin(), level.end()) - level.begin();
+  EXPECT_NEAR(double(peak), truth["contraction"]["peak_frame"].get<double>(), 4.0)
+      << "the level holds its peak over the hold phase";
+  EXPECT_LT(level[std::size_t(truth["contraction"]["rest_frame"].get<int>())], 0.05);
+
+  // Two of the truth's seed points, followed through the loop.
+  const auto& seeds = truth["seeds"]["trajectories_mm"];
+  const std::string points_csv = (dir / "points.csv").string();
+  std::ofstream(points_csv) << "x_mm,y_mm\n"
+                            << seeds[0][0][0].get<double>() << "," << seeds[0][0][1].get<double>()
+                            << "\n"
+                            << seeds[5][0][0].get<double>() << "," << seeds[5][0][1].get<double>()
+                            << "\n";
+  const CommandRun run = run_dynamus("track '" + scan + ".dcm' --points '" + points_csv + "'");
+  ASSERT_EQ(run.exit_code, 0);
+  std::istringstream csv(run.out);
+  std::getline(csv, line);
+  EXPECT_EQ(line, "point,frame,t_s,x_mm,y_mm,quality");
+  int rows = 0;
+  double worst_mm = 0.0;
+  while (std::getline(csv, line)) {
+    int point = 0, frame = 0;
+    double t_s = 0, x = 0, y = 0, quality = 0;
+    ASSERT_EQ(
+        std::sscanf(line.c_str(), "%d,%d,%lf,%lf,%lf,%lf", &point, &frame, &t_s, &x, &y, &quality),
+        6)
+        << line;
+    const auto& expected = seeds[point == 0 ? 0 : 5][frame];
+    worst_mm = std::max(worst_mm,
+                        std::hypot(x - expected[0].get<double>(), y - expected[1].get<double>()));
+    EXPECT_NEAR(t_s, frame / 20.0, 1e-6);
+    ++rows;
+  }
+  EXPECT_EQ(rows, 80);
+  EXPECT_LT(worst_mm, 0.3);
+}
+
+TEST(TrackCommand, MissingModeBadPointsAndUnknownTrackerAreErrors) {
+  testing::TempDir dir;
+  const std::string scan = "'" + std::string(DYNAMUS_SAMPLE_DIR) + "/healthy.dcm'";
+  std::ofstream(dir / "bad.csv") << "x_mm,y_mm\n1;2\n";
+  EXPECT_EQ(run_dynamus("track " + scan).exit_code, 2);
+  EXPECT_EQ(run_dynamus("track " + scan + " --phases --tracker magic").exit_code, 2);
+  EXPECT_EQ(
+      run_dynamus("track " + scan + " --points '" + (dir / "bad.csv").string() + "'").exit_code, 4);
+  EXPECT_EQ(
+      run_dynamus("track " + scan + " --points '" + (dir / "none.csv").string() + "'").exit_code,
+      3);
 }
 
 }  // namespace

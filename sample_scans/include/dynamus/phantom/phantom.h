@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -47,5 +48,10 @@ struct PhantomLoop {
 
 // Deterministic for the same parameters (and build). Frames are rendered on all cores.
 Result<PhantomLoop> simulate(const PhantomParams& params);
+
+// Exact motion of the loop simulate(params) renders: where the tissue at `points` (mm, in frame
+// `from`) is in frame `to`. Inside fluid the surrounding tissue's field is given.
+Result<std::vector<PointMm>> true_positions(const PhantomParams& params,
+                                            std::span<const PointMm> points, int from, int to);
 
 }  // namespace dynamus::phantom

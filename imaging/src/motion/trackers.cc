@@ -1,0 +1,204 @@
+// The trackers: dynamus's default, built for speckle, and OpenCV's dense references.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <opencv2/video/tracking.hpp>
+
+#include "dynamus/imaging/motion.h"
+
+namespace dynamus::imaging {
+namespace {
+
+// Speckle decorrelates over about one resolution cell; a window spanning several cells each way
+// (4-6 px laterally at typical spacings) gives a well-conditioned, unique match.
+constexpr int kWindowPx = 21;
+constexpr int kPyramidLevels = 3;
+constexpr int kIterations = 10;
+constexpr double kEpsilonPx = 0.005;
+// Forward-backward disagreement at which a node's quality falls to 1/e.
+constexpr float kConsistencyScalePx = 0.5f;
+// Below this quality a node's displacement is replaced by the median of its trusted neighbours.
+constexpr float kTrustedQuality = 0.3f;
+
+struct Grid {
+  int cols, rows;
+  std::vector<cv::Point2f> nodes;
+};
+
+Result<Grid> make_grid(int width_px, int height_px, int step_px) {
+  if (step_px < 1) return Status(StatusCode::kInvalidArgument, "grid step must be positive");
+  Grid grid{(width_px - 1) / step_px, (height_px - 1) / step_px, {}};
+  if (grid.cols < 2 || grid.rows < 2) {
+    return Status(StatusCode::kInvalidArgument,
+                  fmt::format("a {}x{} frame is too small for a grid step of {} px", width_px,
+                              height_px, step_px));
+  }
+  for (int r = 0; r < grid.rows; ++r) {
+    for (int c = 0; c < grid.cols; ++c) {
+      grid.nodes.emplace_back(float(step_px * (c + 1)), float(step_px * (r + 1)));
+    }
+  }
+  return grid;
+}
+
+Status check_frames(std::span<const std::uint8_t> from, std::span<const std::uint8_t> to,
+                    int width_px, int height_px) {
+  const std::size_t size = std::size_t(width_px) * std::size_t(height_px);
+  if (width_px <= 0 || height_px <= 0 || from.size() != size || to.size() != size) {
+    return Status(StatusCode::kInvalidArgument, "frames do not match the given size");
+  }
+  return ok_status();
+}
+
+cv::Mat as_mat(std::span<const std::uint8_t> frame, int width_px, int height_px) {
+  return cv::Mat(height_px, width_px, CV_8UC1, const_cast<std::uint8_t*>(frame.data()));
+}
+
+float median(std::vector<float> values) {
+  if (values.empty()) return 0.0f;
+  auto middle = values.begin() + std::ptrdiff_t(values.size() / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  return *middle;
+}
+
+// Nodes the consistency check distrusts take the median displacement of their trusted
+// neighbours (a 5x5 neighbourhood), keeping their low quality: fluid gaps and shadows get the
+// motion of the tissue around them instead of noise.
+void repair_untrusted(FlowField& field) {
+  const std::vector<float> dx = field.dx_px, dy = field.dy_px;
+  for (int r = 0; r < field.rows; ++r) {
+    for (int c = 0; c < field.cols; ++c) {
+      if (field.quality[field.index(c, r)] >= kTrustedQuality) continue;
+      std::vector<float> xs, ys;
+      for (int j = std::max(0, r - 2); j <= std::min(field.rows - 1, r + 2); ++j) {
+        for (int i = std::max(0, c - 2); i <= std::min(field.cols - 1, c + 2); ++i) {
+          if (field.quality[field.index(i, j)] < kTrustedQuality) continue;
+          xs.push_back(dx[field.index(i, j)]);
+          ys.push_back(dy[field.index(i, j)]);
+        }
+      }
+      if (xs.empty()) continue;
+      field.dx_px[field.index(c, r)] = median(xs);
+      field.dy_px[field.index(c, r)] = median(ys);
+    }
+  }
+}
+
+class GridLucasKanade final : public Tracker {
+ public:
+  std::string_view name() const override { return "default"; }
+
+  Result<FlowField> track(std::span<const std::uint8_t> from, std::span<const std::uint8_t> to,
+                          int width_px, int height_px, int step_px) const override {
+    DYNAMUS_RETURN_IF_ERROR(check_frames(from, to, width_px, height_px));
+    DYNAMUS_ASSIGN_OR_RETURN(const Grid grid, make_grid(width_px, height_px, step_px));
+    const cv::Mat a = as_mat(from, width_px, height_px), b = as_mat(to, width_px, height_px);
+    const cv::TermCriteria criteria(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, kIterations,
+                                    kEpsilonPx);
+    std::vector<cv::Point2f> forward, backward;
+    std::vector<std::uint8_t> found_forward, found_backward;
+    std::vector<float> error;
+    cv::calcOpticalFlowPyrLK(a, b, grid.nodes, forward, found_forward, error,
+                             cv::Size(kWindowPx, kWindowPx), kPyramidLevels, criteria);
+    backward = grid.nodes;  // start the backward search at the origin: an independent check
+    cv::calcOpticalFlowPyrLK(b, a, forward, backward, found_backward, error,
+                             cv::Size(kWindowPx, kWindowPx), kPyramidLevels, criteria,
+                             cv::OPTFLOW_USE_INITIAL_FLOW);
+    FlowField field{step_px, grid.cols, grid.rows, {}, {}, {}, 0.0f, 0.0f};
+    std::vector<float> consistency;
+    for (std::size_t i = 0; i < grid.nodes.size(); ++i) {
+      field.dx_px.push_back(forward[i].x - grid.nodes[i].x);
+      field.dy_px.push_back(forward[i].y - grid.nodes[i].y);
+      const float fb = float(cv::norm(backward[i] - grid.nodes[i]));
+      const bool found = found_forward[i] != 0 && found_backward[i] != 0;
+      if (found) consistency.push_back(fb);
+      field.quality.push_back(
+          found ? std::exp(-(fb / kConsistencyScalePx) * (fb / kConsistencyScalePx)) : 0.0f);
+    }
+    field.forward_backward_error_px = median(consistency);
+    field.trackable_share = float(consistency.size()) / float(grid.nodes.size());
+    repair_untrusted(field);
+    return field;
+  }
+};
+
+// OpenCV's dense references, sampled at the nodes (no quality of their own: 1 everywhere).
+class DenseOpenCv final : public Tracker {
+ public:
+  enum class Method { kFarneback, kDisUltrafast, kDisFast, kDisMedium };
+  DenseOpenCv(Method method, std::string name) : method_(method), name_(std::move(name)) {}
+  std::string_view name() const override { return name_; }
+
+  Result<FlowField> track(std::span<const std::uint8_t> from, std::span<const std::uint8_t> to,
+                          int width_px, int height_px, int step_px) const override {
+    DYNAMUS_RETURN_IF_ERROR(check_frames(from, to, width_px, height_px));
+    DYNAMUS_ASSIGN_OR_RETURN(const Grid grid, make_grid(width_px, height_px, step_px));
+    const cv::Mat a = as_mat(from, width_px, height_px), b = as_mat(to, width_px, height_px);
+    cv::Mat flow;
+    if (method_ == Method::kFarneback) {
+      cv::calcOpticalFlowFarneback(a, b, flow, 0.5, 3, 15, 3, 5, 1.2, 0);
+    } else {
+      const int preset = method_ == Method::kDisUltrafast ? cv::DISOpticalFlow::PRESET_ULTRAFAST
+                         : method_ == Method::kDisFast    ? cv::DISOpticalFlow::PRESET_FAST
+                                                          : cv::DISOpticalFlow::PRESET_MEDIUM;
+      cv::DISOpticalFlow::create(preset)->calc(a, b, flow);
+    }
+    FlowField field{step_px, grid.cols, grid.rows, {}, {}, {}, 0.0f, 1.0f};
+    for (const cv::Point2f& node : grid.nodes) {
+      const cv::Vec2f d = flow.at<cv::Vec2f>(int(node.y), int(node.x));
+      field.dx_px.push_back(d[0]);
+      field.dy_px.push_back(d[1]);
+      field.quality.push_back(1.0f);
+    }
+    return field;
+  }
+
+ private:
+  Method method_;
+  std::string name_;
+};
+
+}  // namespace
+
+std::vector<std::string> tracker_names() {
+  return {"default", "farneback", "dis-ultrafast", "dis-fast", "dis-medium"};
+}
+
+Result<std::unique_ptr<Tracker>> create_tracker(std::string_view name) {
+  using Method = DenseOpenCv::Method;
+  std::unique_ptr<Tracker> tracker;
+  if (name == "default") tracker = std::make_unique<GridLucasKanade>();
+  if (name == "farneback") tracker = std::make_unique<DenseOpenCv>(Method::kFarneback, "farneback");
+  if (name == "dis-ultrafast") {
+    tracker = std::make_unique<DenseOpenCv>(Method::kDisUltrafast, "dis-ultrafast");
+  }
+  if (name == "dis-fast") tracker = std::make_unique<DenseOpenCv>(Method::kDisFast, "dis-fast");
+  if (name == "dis-medium")
+    tracker = std::make_unique<DenseOpenCv>(Method::kDisMedium, "dis-medium");
+  if (!tracker) {
+    return Status(StatusCode::kInvalidArgument,
+                  fmt::format("unknown tracker '{}' (default, farneback, dis-ultrafast, "
+                              "dis-fast, dis-medium)",
+                              name));
+  }
+  return tracker;
+}
+
+Result<Motion> track(const CineLoop& loop, const Tracker& tracker, const TrackOptions& options) {
+  Motion motion{std::string(tracker.name()), options.step_px, {}, 0.0f, 1.0f};
+  std::vector<float> errors, shares;
+  for (int f = 0; f + 1 < loop.frame_count(); ++f) {
+    DYNAMUS_ASSIGN_OR_RETURN(FlowField field,
+                             tracker.track(loop.frame(f), loop.frame(f + 1), loop.width_px(),
+                                           loop.height_px(), options.step_px));
+    errors.push_back(field.forward_backward_error_px);
+    shares.push_back(field.trackable_share);
+    motion.pairs.push_back(std::move(field));
+  }
+  motion.forward_backward_error_px = median(errors);
+  motion.trackable_share = median(shares);
+  return motion;
+}
+
+}  // namespace dynamus::imaging
