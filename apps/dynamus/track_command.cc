@@ -24,7 +24,7 @@ struct TrackArgs {
   bool phases = false;
   std::string output;
   std::string tracker = "default";
-  int step_px = 8;
+  int step_px = imaging::TrackOptions{}.step_px;
   InputOptions input_options;
 };
 

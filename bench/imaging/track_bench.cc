@@ -44,6 +44,26 @@ BENCHMARK_CAPTURE(BM_TrackPairOneCore, dis_fast, "dis-fast")->Unit(benchmark::kM
 BENCHMARK_CAPTURE(BM_TrackPairOneCore, dis_medium, "dis-medium")->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_TrackPairOneCore, farneback, "farneback")->Unit(benchmark::kMillisecond);
 
+// Consecutive pairs as track() runs them, each starting from the previous pair's field.
+void BM_TrackLoopOneCore(benchmark::State& state, const char* name, int step_px) {
+  const auto& loop = phantom_loop(30).loop;
+  const auto tracker = std::move(dynamus::imaging::create_tracker(name).value());
+  const int threads = cv::getNumThreads();
+  cv::setNumThreads(1);
+  for (auto _ : state) {
+    auto motion = dynamus::imaging::track(loop, *tracker, {step_px});
+    benchmark::DoNotOptimize(motion);
+  }
+  cv::setNumThreads(threads);
+  state.counters["pairs_per_s"] = benchmark::Counter(
+      double(loop.frame_count() - 1) * double(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK_CAPTURE(BM_TrackLoopOneCore, default_step8, "default", 8)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TrackLoopOneCore, default_step16, "default", 16)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_TrackLoopOneCore, dis_medium_step8, "dis-medium", 8)
+    ->Unit(benchmark::kMillisecond);
+
 void BM_PhasesOf300Frames(benchmark::State& state) {
   const auto& loop = phantom_loop(300).loop;
   const auto tracker = std::move(dynamus::imaging::create_tracker("default").value());

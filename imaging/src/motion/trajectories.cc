@@ -13,6 +13,10 @@ constexpr int kPyramidLevels = 2;
 constexpr float kAnchorConsistencyPx = 0.3f;
 // Above this share of points failing against an anchor, a newer anchor is taken.
 constexpr double kAnchorFailureShare = 0.5;
+// Rest and peak are where the level stays within 1 % of its extremes: a looser band would reach
+// into the slow start and end of the ramps.
+constexpr double kRestLevel = 0.01;
+constexpr double kPeakLevel = 0.99;
 
 cv::Mat as_mat(const CineLoop& loop, int frame) {
   return cv::Mat(loop.height_px(), loop.width_px(), CV_8UC1,
@@ -177,8 +181,8 @@ Result<ContractionPhases> contraction_phases(const Motion& motion) {
     }
     return begin < 0 ? 0 : (begin + frames - 1) / 2;
   };
-  phases.rest_frame = middle_of_first_run([](double level) { return level < 0.1; });
-  phases.peak_frame = middle_of_first_run([](double level) { return level > 0.9; });
+  phases.rest_frame = middle_of_first_run([](double level) { return level < kRestLevel; });
+  phases.peak_frame = middle_of_first_run([](double level) { return level > kPeakLevel; });
   for (int f = 1; f < frames; ++f) {
     if (phases.level[std::size_t(f - 1)] < 0.5 && phases.level[std::size_t(f)] >= 0.5) {
       phases.cycle_starts.push_back(f);
