@@ -9,8 +9,10 @@
 #include <cmath>
 #include <iostream>
 
+#include "dynamus/imaging/load.h"
 #include "dynamus/imaging/trajectories.h"
 #include "dynamus/phantom/phantom.h"
+#include "realdata.h"
 
 namespace dynamus::imaging {
 namespace {
@@ -164,6 +166,34 @@ TEST(Motion, UnknownTrackerAndUncalibratedPointsAreRefused) {
   const std::array<double, 2> point{10.0, 10.0};
   EXPECT_EQ(trajectories(uncalibrated, motion, std::span(&point, 1)).status().code(),
             StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace dynamus::imaging
+
+namespace dynamus::imaging {
+namespace {
+
+// Real loops: tracking runs through them and reports how consistent and how trackable it was.
+TEST(MotionRealData, TracksRealLoopsAndReportsConsistency) {
+  for (const char* file :
+       {"plus/NwirePhantomFreehandCropped.igs.mha",
+        "plus/SegmentationTest_BKMedical_RandomStepperMotionData2_Trimmed.igs.mha",
+        "dicom/us_mf_jpegbaseline_ybr422_34f_hp_regions.dcm"}) {
+    const std::filesystem::path path = testing::realdata_file(file);
+    if (path.empty()) GTEST_SKIP() << "real data " << file << " not found";
+    const CineLoop loop = *load(path);
+    const auto tracker = std::move(create_tracker("default").value());
+    Result<Motion> motion = track(loop, *tracker);
+    ASSERT_TRUE(motion.ok()) << file << ": " << motion.status().to_string();
+    EXPECT_EQ(motion->pairs.size(), std::size_t(loop.frame_count() - 1)) << file;
+    EXPECT_TRUE(std::isfinite(motion->forward_backward_error_px)) << file;
+    EXPECT_GT(motion->trackable_share, 0.0f) << file;
+    std::cout << file << ": " << 100 * motion->trackable_share
+              << " % trackable, forward-backward error " << motion->forward_backward_error_px
+              << " px\n";
+    EXPECT_TRUE(contraction_phases(*motion).ok()) << file;
+  }
 }
 
 }  // namespace
