@@ -25,20 +25,11 @@ struct SimulateArgs {
   phantom::PhantomParams params;
 };
 
-Status write_text(const std::filesystem::path& path, const std::string& text) {
-  return write_file_atomically(path, [&](const std::filesystem::path& temporary) {
-    std::ofstream out(temporary, std::ios::binary);
-    out << text;
-    out.close();
-    return out ? ok_status() : Status(StatusCode::kUnreadable, "cannot write");
-  });
-}
-
 Status write_video_with_sidecar(const imaging::CineLoop& loop, const std::filesystem::path& path,
                                 double spacing_mm) {
   DYNAMUS_RETURN_IF_ERROR(imaging::write_video(loop, path));
-  return write_text(path.string() + ".json",
-                    nlohmann::json{{"spacing_mm", spacing_mm}}.dump() + "\n");
+  return write_text_file_atomically(path.string() + ".json",
+                                    nlohmann::json{{"spacing_mm", spacing_mm}}.dump() + "\n");
 }
 
 Status run(SimulateArgs& args) {
@@ -61,8 +52,8 @@ Status run(SimulateArgs& args) {
 
   const std::string prefix = args.prefix;
   DYNAMUS_RETURN_IF_ERROR(imaging::write_dicom(phantom.loop, identity, prefix + ".dcm"));
-  DYNAMUS_RETURN_IF_ERROR(
-      write_text(prefix + ".truth.json", phantom::to_json(phantom.truth).dump(1) + "\n"));
+  DYNAMUS_RETURN_IF_ERROR(write_text_file_atomically(
+      prefix + ".truth.json", phantom::to_json(phantom.truth).dump(1) + "\n"));
   std::cout << fmt::format("{}.dcm: {} frames of {}x{} px at {} mm, {} fps ({})\n", prefix,
                            p.frames, p.width_px, p.height_px, p.spacing_mm, p.fps, name);
   std::cout << fmt::format("{}.truth.json: ground truth", prefix);

@@ -62,12 +62,7 @@ Status emit(const std::string& output, const std::string& csv) {
     std::cout << csv;
     return ok_status();
   }
-  return write_file_atomically(output, [&](const std::filesystem::path& temporary) {
-    std::ofstream out(temporary, std::ios::binary);
-    out << csv;
-    out.close();
-    return out ? ok_status() : Status(StatusCode::kUnreadable, "cannot write");
-  });
+  return write_text_file_atomically(output, csv);
 }
 
 Status run(const TrackArgs& args) {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <system_error>
 
@@ -69,6 +70,15 @@ Status write_file_atomically(
     return written.with_context(context);
   }
   return ok_status();
+}
+
+Status write_text_file_atomically(const std::filesystem::path& path, std::string_view text) {
+  return write_file_atomically(path, [&](const std::filesystem::path& temporary) {
+    std::ofstream out(temporary, std::ios::binary);
+    out.write(text.data(), std::streamsize(text.size()));
+    out.close();
+    return out ? ok_status() : Status(StatusCode::kUnreadable, "cannot write");
+  });
 }
 
 }  // namespace dynamus

@@ -37,8 +37,6 @@ class Anatomy {
   // Surfaces of the tendon (right of the junction) or of the aponeurosis it continues as.
   double upper_surface_mm(double x_mm) const;
   double lower_surface_mm(double x_mm) const;
-  // Whether x lies where the tendon has its full thickness (right of the junction).
-  bool is_tendon(double x_mm) const { return x_mm >= mtj_x_mm_; }
 
   // Extra thickness of tendinopathy at x (0 elsewhere).
   double thickening_mm(double x_mm) const;

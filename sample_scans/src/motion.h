@@ -39,7 +39,6 @@ class Deformation {
   PointMm position(PointMm reference, double level, int frame) const;
   // The largest lateral displacement anywhere, for margins.
   double max_displacement_mm() const { return max_displacement_mm_; }
-  double retraction_mm() const { return retraction_mm_; }
 
  private:
   const Anatomy& anatomy_;

@@ -6,6 +6,7 @@
 #include <opencv2/video/tracking.hpp>
 
 #include "dynamus/imaging/motion.h"
+#include "motion/motion_support.h"
 
 namespace dynamus::imaging {
 namespace {
@@ -53,17 +54,6 @@ Status check_frames(std::span<const std::uint8_t> from, std::span<const std::uin
     return Status(StatusCode::kInvalidArgument, "frames do not match the given size");
   }
   return ok_status();
-}
-
-cv::Mat as_mat(std::span<const std::uint8_t> frame, int width_px, int height_px) {
-  return cv::Mat(height_px, width_px, CV_8UC1, const_cast<std::uint8_t*>(frame.data()));
-}
-
-float median(std::vector<float> values) {
-  if (values.empty()) return 0.0f;
-  auto middle = values.begin() + std::ptrdiff_t(values.size() / 2);
-  std::nth_element(values.begin(), middle, values.end());
-  return *middle;
 }
 
 // Nodes the consistency check distrusts take the median displacement of their trusted

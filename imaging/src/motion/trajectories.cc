@@ -4,6 +4,8 @@
 #include <cmath>
 #include <opencv2/video/tracking.hpp>
 
+#include "motion/motion_support.h"
+
 namespace dynamus::imaging {
 namespace {
 
@@ -18,9 +20,8 @@ constexpr double kAnchorFailureShare = 0.5;
 constexpr double kRestLevel = 0.01;
 constexpr double kPeakLevel = 0.99;
 
-cv::Mat as_mat(const CineLoop& loop, int frame) {
-  return cv::Mat(loop.height_px(), loop.width_px(), CV_8UC1,
-                 const_cast<std::uint8_t*>(loop.frame(frame).data()));
+cv::Mat frame_mat(const CineLoop& loop, int frame) {
+  return as_mat(loop.frame(frame), loop.width_px(), loop.height_px());
 }
 
 struct Match {
@@ -41,10 +42,10 @@ Match match_against_anchor(const CineLoop& loop, int anchor,
   std::vector<cv::Point2f> back = at_anchor;
   std::vector<std::uint8_t> found, found_back;
   std::vector<float> error;
-  cv::calcOpticalFlowPyrLK(as_mat(loop, anchor), as_mat(loop, frame), at_anchor, match.positions,
-                           found, error, cv::Size(kWindowPx, kWindowPx), kPyramidLevels, criteria,
-                           cv::OPTFLOW_USE_INITIAL_FLOW);
-  cv::calcOpticalFlowPyrLK(as_mat(loop, frame), as_mat(loop, anchor), match.positions, back,
+  cv::calcOpticalFlowPyrLK(frame_mat(loop, anchor), frame_mat(loop, frame), at_anchor,
+                           match.positions, found, error, cv::Size(kWindowPx, kWindowPx),
+                           kPyramidLevels, criteria, cv::OPTFLOW_USE_INITIAL_FLOW);
+  cv::calcOpticalFlowPyrLK(frame_mat(loop, frame), frame_mat(loop, anchor), match.positions, back,
                            found_back, error, cv::Size(kWindowPx, kWindowPx), kPyramidLevels,
                            criteria, cv::OPTFLOW_USE_INITIAL_FLOW);
   int failures = 0;
@@ -140,10 +141,6 @@ Result<ContractionPhases> contraction_phases(const Motion& motion) {
       xs.push_back(position[i].x - start[i].x);
       ys.push_back(position[i].y - start[i].y);
     }
-    auto median = [](std::vector<float> v) {
-      std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
-      return v[v.size() / 2];
-    };
     const float mx = median(xs), my = median(ys);
     for (std::size_t i = 0; i < position.size(); ++i) {
       displacement.at<double>(f, int(2 * i)) = xs[i] - mx;

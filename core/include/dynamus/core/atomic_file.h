@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <string_view>
 
 #include "dynamus/core/status.h"
 
@@ -19,5 +20,8 @@ namespace dynamus {
 Status write_file_atomically(
     const std::filesystem::path& path,
     const std::function<Status(const std::filesystem::path& temporary)>& write);
+
+// write_file_atomically for text: `text` is the whole new content of `path`.
+Status write_text_file_atomically(const std::filesystem::path& path, std::string_view text);
 
 }  // namespace dynamus
