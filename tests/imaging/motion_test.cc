@@ -120,12 +120,16 @@ TEST_P(MotionLoop, TrajectoriesDriftAndPhasesMatchTheTruth) {
   }
   const double median = quantile(errors, 0.5), p95 = quantile(errors, 0.95);
   const double drift = quantile(end_errors, 0.5);
+  const double worst = quantile(errors, 1.0);
   std::cout << "seed " << c.seed << ", " << c.spacing_mm << " mm/px, jitter " << c.jitter_mm
             << " mm: trajectory median " << median << " mm, p95 " << p95 << " mm, drift at rest "
-            << drift << " mm\n";
+            << drift << " mm, worst " << worst << " mm\n";
   EXPECT_LE(median, 0.1);
   EXPECT_LE(p95, 0.3);
   EXPECT_LE(drift, 0.05) << "median distance from the truth when the loop is back at rest";
+  // No point may lose its track: a false match that slid along the tendon's fibrils once put
+  // single points 1-2 mm off for tens of frames.
+  EXPECT_LE(worst, 0.3) << "the worst point in the worst frame";
 
   const ContractionPhases phases = *contraction_phases(motion);
   EXPECT_NEAR(phases.rest_frame, loop.truth.rest_frame, 2);
@@ -147,7 +151,8 @@ TEST_P(MotionLoop, TrajectoriesDriftAndPhasesMatchTheTruth) {
 
 INSTANTIATE_TEST_SUITE_P(Phantom, MotionLoop,
                          ::testing::Values(LoopCase{1, 0.10, 0.0}, LoopCase{2, 0.12, 0.1},
-                                           LoopCase{3, 0.08, 0.1}, LoopCase{4, 0.10, 0.1}));
+                                           LoopCase{3, 0.08, 0.1}, LoopCase{4, 0.10, 0.1},
+                                           LoopCase{5, 0.12, 0.0}, LoopCase{6, 0.08, 0.0}));
 
 TEST(Motion, UnknownTrackerAndUncalibratedPointsAreRefused) {
   EXPECT_EQ(create_tracker("magic").status().code(), StatusCode::kInvalidArgument);

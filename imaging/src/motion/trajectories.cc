@@ -13,6 +13,10 @@ constexpr int kWindowPx = 21;
 constexpr int kPyramidLevels = 2;
 // A direct match counts when matching back lands within this of the anchor position.
 constexpr float kAnchorConsistencyPx = 0.3f;
+// A direct match may correct the motion's prediction by at most this much: the per-pair fields
+// are accurate to a few hundredths of a pixel, so a larger jump is a false match (fibrillar
+// tendon texture lets a window slide along the fibres and still match back consistently).
+constexpr float kMaxCorrectionPx = 1.5f;
 // Above this share of points failing against an anchor, a newer anchor is taken.
 constexpr double kAnchorFailureShare = 0.5;
 // Rest and peak are where the level stays within 1 % of its extremes: a looser band would reach
@@ -51,7 +55,8 @@ Match match_against_anchor(const CineLoop& loop, int anchor,
   int failures = 0;
   for (std::size_t i = 0; i < at_anchor.size(); ++i) {
     const float fb = float(cv::norm(back[i] - at_anchor[i]));
-    const bool ok = found[i] != 0 && found_back[i] != 0 && fb < kAnchorConsistencyPx;
+    const bool ok = found[i] != 0 && found_back[i] != 0 && fb < kAnchorConsistencyPx &&
+                    cv::norm(match.positions[i] - predicted[i]) < kMaxCorrectionPx;
     match.consistent.push_back(ok);
     match.error_px.push_back(fb);
     failures += ok ? 0 : 1;
