@@ -21,10 +21,11 @@ constexpr int kPyramidLevels = 3;
 constexpr int kPredictedPyramidLevels = 0;
 constexpr int kIterations = 10;
 constexpr double kEpsilonPx = 0.005;
+// A node whose window has less gradient texture than this share of the frame's median (anechoic
+// fluid, shadow) is not trackable.
+constexpr float kTextureShare = 0.2f;
 // Forward-backward disagreement at which a node's quality falls to 1/e.
 constexpr float kConsistencyScalePx = 0.5f;
-// Below this quality a node's displacement is replaced by the median of its trusted neighbours.
-constexpr float kTrustedQuality = 0.3f;
 
 struct Grid {
   int cols, rows;
@@ -101,10 +102,11 @@ class GridLucasKanade final : public Tracker {
     }
     const int levels = predicted ? kPredictedPyramidLevels : kPyramidLevels;
     std::vector<std::uint8_t> found_forward, found_backward;
-    std::vector<float> error;
-    cv::calcOpticalFlowPyrLK(a, b, grid.nodes, forward, found_forward, error,
+    std::vector<float> texture, error;  // texture: the window's smallest gradient eigenvalue
+    cv::calcOpticalFlowPyrLK(a, b, grid.nodes, forward, found_forward, texture,
                              cv::Size(kWindowPx, kWindowPx), levels, criteria,
-                             cv::OPTFLOW_USE_INITIAL_FLOW);
+                             cv::OPTFLOW_USE_INITIAL_FLOW | cv::OPTFLOW_LK_GET_MIN_EIGENVALS);
+    const float texture_floor = kTextureShare * median(texture);
     for (std::size_t i = 0; i < grid.nodes.size(); ++i) {
       backward[i] = forward[i];
       if (predicted) backward[i] -= cv::Point2f(prediction->dx_px[i], prediction->dy_px[i]);
@@ -118,7 +120,10 @@ class GridLucasKanade final : public Tracker {
       field.dx_px.push_back(forward[i].x - grid.nodes[i].x);
       field.dy_px.push_back(forward[i].y - grid.nodes[i].y);
       const float fb = float(cv::norm(backward[i] - grid.nodes[i]));
-      const bool found = found_forward[i] != 0 && found_backward[i] != 0;
+      // A window without texture does not move from where both searches start, and so would look
+      // consistent: it has nothing to follow.
+      const bool found =
+          found_forward[i] != 0 && found_backward[i] != 0 && texture[i] >= texture_floor;
       if (found) consistency.push_back(fb);
       field.quality.push_back(
           found ? std::exp(-(fb / kConsistencyScalePx) * (fb / kConsistencyScalePx)) : 0.0f);

@@ -16,6 +16,10 @@
 
 namespace dynamus::imaging {
 
+// Below this quality a node's own displacement is not trusted: its motion is the median of its
+// trusted neighbours'. The untrusted nodes are the loop's low-quality mask.
+constexpr float kTrustedQuality = 0.3f;
+
 // Displacement from one frame to the next at nodes (x = step_px * (col + 1),
 // y = step_px * (row + 1)), in pixels of the loop; quality in [0, 1] (1: consistent forward and
 // backward, 0: not trackable, e.g. anechoic fluid or out-of-plane decorrelation).
@@ -34,6 +38,7 @@ struct FlowField {
   std::size_t index(int col, int row) const {
     return std::size_t(row) * std::size_t(cols) + std::size_t(col);
   }
+  bool trusted(int col, int row) const { return quality[index(col, row)] >= kTrustedQuality; }
   // Bilinear interpolation of the displacement at any point inside the node grid's hull
   // (clamped to it outside).
   void displacement_at(float x_px, float y_px, float& dx_px_out, float& dy_px_out) const;
