@@ -2,7 +2,8 @@
 //   P.csv: x_mm,y_mm per line (a header line is allowed), positions in the first frame;
 //   OUT.csv: point,frame,t_s,x_mm,y_mm,quality
 // dynamus track INPUT --phases [-o OUT.csv]
-//   OUT.csv: frame,t_s,level
+//   OUT.csv: frame,t_s,level,probe_dx_mm,probe_dy_mm (the probe's own translation since frame 0;
+//   empty without a calibration)
 // Without -o the CSV goes to stdout. A summary line goes to stderr.
 #include <fmt/format.h>
 
@@ -89,9 +90,16 @@ Status run(const TrackArgs& args) {
   if (args.phases) {
     DYNAMUS_ASSIGN_OR_RETURN(const imaging::ContractionPhases phases,
                              imaging::contraction_phases(motion));
-    csv = "frame,t_s,level\n";
+    csv = "frame,t_s,level,probe_dx_mm,probe_dy_mm\n";
+    const auto& spacing_mm = loop.calibration().spacing_mm;
     for (int f = 0; f < loop.frame_count(); ++f) {
-      csv += fmt::format("{},{},{:.4f}\n", f, time_text(loop, f), phases.level[std::size_t(f)]);
+      const auto& shift_px = phases.probe_shift_px[std::size_t(f)];
+      const std::string probe = spacing_mm
+                                    ? fmt::format("{:.4f},{:.4f}", shift_px[0] * (*spacing_mm)[0],
+                                                  shift_px[1] * (*spacing_mm)[1])
+                                    : std::string(",");
+      csv += fmt::format("{},{},{:.4f},{}\n", f, time_text(loop, f), phases.level[std::size_t(f)],
+                         probe);
     }
     std::cerr << fmt::format("dynamus: rest frame {}, peak frame {}, {} cycle(s)\n",
                              phases.rest_frame, phases.peak_frame, phases.cycle_starts.size());

@@ -189,9 +189,22 @@ TEST(TrackCommand, PhasesAndTrajectoriesFollowTheContractAndTheTruth) {
   std::ifstream phases(phases_csv);
   std::string line;
   std::getline(phases, line);
-  EXPECT_EQ(line, "frame,t_s,level");
+  EXPECT_EQ(line, "frame,t_s,level,probe_dx_mm,probe_dy_mm")
+      << "DESIGN.md's columns first, then the probe's own translation";
   std::vector<double> level;
-  while (std::getline(phases, line)) level.push_back(std::stod(line.substr(line.rfind(',') + 1)));
+  while (std::getline(phases, line)) {
+    std::istringstream fields(line);
+    std::string frame, t_s, value, probe_dx, probe_dy;
+    std::getline(fields, frame, ',');
+    std::getline(fields, t_s, ',');
+    std::getline(fields, value, ',');
+    std::getline(fields, probe_dx, ',');
+    std::getline(fields, probe_dy, ',');
+    level.push_back(std::stod(value));
+    // The bundled scan has no jitter: the probe stands still (to a fifth of its 0.15 mm pixels).
+    EXPECT_LT(std::abs(std::stod(probe_dx)), 0.03) << line;
+    EXPECT_LT(std::abs(std::stod(probe_dy)), 0.03) << line;
+  }
   ASSERT_EQ(level.size(), 40u);
   const auto peak = std::max_element(level.begin(), level.end()) - level.begin();
   EXPECT_NEAR(double(peak), truth["contraction"]["peak_frame"].get<double>(), 4.0)

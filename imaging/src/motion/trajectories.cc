@@ -19,11 +19,6 @@ constexpr float kAnchorConsistencyPx = 0.3f;
 constexpr float kMaxCorrectionPx = 1.5f;
 // Above this share of points failing against an anchor, a newer anchor is taken.
 constexpr double kAnchorFailureShare = 0.5;
-// Rest and peak are where the level stays within 1 % of its extremes: a looser band would reach
-// into the slow start and end of the ramps.
-constexpr double kRestLevel = 0.01;
-constexpr double kPeakLevel = 0.99;
-
 cv::Mat frame_mat(const CineLoop& loop, int frame) {
   return as_mat(loop.frame(frame), loop.width_px(), loop.height_px());
 }
@@ -116,81 +111,6 @@ Result<Trajectories> trajectories(const CineLoop& loop, const Motion& motion,
     record(current, quality);
   }
   return result;
-}
-
-Result<ContractionPhases> contraction_phases(const Motion& motion) {
-  if (motion.pairs.empty()) {
-    return Status(StatusCode::kInvalidArgument, "contraction phases need at least two frames");
-  }
-  const FlowField& first = motion.pairs.front();
-  const int frames = int(motion.pairs.size()) + 1;
-  // Nodes followed from frame 0 through the loop; those trusted in most pairs take part.
-  std::vector<cv::Point2f> start;
-  for (int r = 0; r < first.rows; ++r) {
-    for (int c = 0; c < first.cols; ++c) start.emplace_back(first.node_x_px(c), first.node_y_px(r));
-  }
-  std::vector<double> trust(start.size(), 0.0);
-  std::vector<cv::Point2f> position = start;
-  cv::Mat displacement(frames, int(2 * start.size()), CV_64F, cv::Scalar(0));
-  for (int f = 1; f < frames; ++f) {
-    const FlowField& field = motion.pairs[std::size_t(f - 1)];
-    for (std::size_t i = 0; i < position.size(); ++i) {
-      float dx = 0, dy = 0;
-      field.displacement_at(position[i].x, position[i].y, dx, dy);
-      position[i] += cv::Point2f(dx, dy);
-      trust[i] += field.quality[i] / double(frames - 1);
-    }
-    // The probe's rigid translation is the median displacement: removed.
-    std::vector<float> xs, ys;
-    for (std::size_t i = 0; i < position.size(); ++i) {
-      xs.push_back(position[i].x - start[i].x);
-      ys.push_back(position[i].y - start[i].y);
-    }
-    const float mx = median(xs), my = median(ys);
-    for (std::size_t i = 0; i < position.size(); ++i) {
-      displacement.at<double>(f, int(2 * i)) = xs[i] - mx;
-      displacement.at<double>(f, int(2 * i + 1)) = ys[i] - my;
-    }
-  }
-  for (std::size_t i = 0; i < trust.size(); ++i) {
-    if (trust[i] < 0.5) {  // fluid, shadow, edges: their motion is not the tissue's
-      displacement.col(int(2 * i)).setTo(0);
-      displacement.col(int(2 * i + 1)).setTo(0);
-    }
-  }
-  // The dominant deformation mode over the loop, and each frame's amount of it.
-  cv::Mat w, u, vt;
-  cv::SVD::compute(displacement, w, u, vt, cv::SVD::MODIFY_A);
-  std::vector<double> score(static_cast<std::size_t>(frames));
-  for (int f = 0; f < frames; ++f) score[std::size_t(f)] = u.at<double>(f, 0) * w.at<double>(0);
-  const auto [low, high] = std::minmax_element(score.begin(), score.end());
-  if (std::abs(*low) > std::abs(*high)) {
-    for (double& s : score) s = -s;
-  }
-  const auto [lo, hi] = std::minmax_element(score.begin(), score.end());
-  const double range = *hi - *lo;
-  ContractionPhases phases;
-  for (double s : score) phases.level.push_back(range > 0 ? (s - *lo) / range : 0.0);
-
-  auto middle_of_first_run = [&](auto predicate) {
-    int begin = -1;
-    for (int f = 0; f < frames; ++f) {
-      if (predicate(phases.level[std::size_t(f)])) {
-        if (begin < 0) begin = f;
-      } else if (begin >= 0) {
-        return (begin + f - 1) / 2;
-      }
-    }
-    return begin < 0 ? 0 : (begin + frames - 1) / 2;
-  };
-  phases.rest_frame = middle_of_first_run([](double level) { return level < kRestLevel; });
-  phases.peak_frame = middle_of_first_run([](double level) { return level > kPeakLevel; });
-  for (int f = 1; f < frames; ++f) {
-    if (phases.level[std::size_t(f - 1)] < 0.5 && phases.level[std::size_t(f)] >= 0.5) {
-      phases.cycle_starts.push_back(f);
-    }
-  }
-  return phases;
 }
 
 }  // namespace dynamus::imaging

@@ -32,11 +32,14 @@ struct ContractionPhases {
   int rest_frame = 0;             // the middle of the first rest
   int peak_frame = 0;             // the middle of the first peak
   std::vector<int> cycle_starts;  // frames where the level rises through one half
+  // The probe's rigid translation since frame 0, per frame, [x, y] in pixels of the loop: the
+  // image's median translation less the part that follows the contraction level.
+  std::vector<std::array<double, 2>> probe_shift_px;
 };
 
 // The contraction level from the tissue's deformation: the non-rigid part of each node's
-// displacement since frame 0 (the probe's translation removed), projected on the loop's dominant
-// deformation mode and scaled to [0, 1].
+// displacement since frame 0 (the image's median translation removed, so probe jitter does not
+// count), projected on the loop's dominant deformation mode and scaled to [0, 1].
 Result<ContractionPhases> contraction_phases(const Motion& motion);
 
 }  // namespace dynamus::imaging
