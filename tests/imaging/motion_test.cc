@@ -184,7 +184,10 @@ TEST(MotionRealData, TracksRealLoopsAndReportsConsistency) {
   for (const char* file :
        {"plus/NwirePhantomFreehandCropped.igs.mha",
         "plus/SegmentationTest_BKMedical_RandomStepperMotionData2_Trimmed.igs.mha",
-        "dicom/us_mf_jpegbaseline_ybr422_34f_hp_regions.dcm"}) {
+        "plus/WaterTankBottomTranslationVideoBuffer.igs.mha", "plus/Prostate10_video.igs.mhd",
+        "dicom/us_mf_jpegbaseline_ybr422_34f_hp_regions.dcm",
+        "dicom/us_mf_jpegbaseline_ybr422_87f_ge_regions.dcm",
+        "dicom/us_mf_jpegbaseline_ybr422_30f_sonosite_regions.dcm"}) {
     const std::filesystem::path path = testing::realdata_file(file);
     if (path.empty()) GTEST_SKIP() << "real data " << file << " not found";
     const CineLoop loop = *load(path);

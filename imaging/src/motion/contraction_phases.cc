@@ -40,7 +40,11 @@ std::vector<std::array<double, 2>> probe_shift(const std::vector<cv::Point2f>& m
 
 Result<ContractionPhases> contraction_phases(const Motion& motion) {
   if (motion.pairs.empty()) {
-    return Status(StatusCode::kInvalidArgument, "contraction phases need at least two frames");
+    // A still image: its one frame is the rest and the peak.
+    ContractionPhases still;
+    still.level = {0.0};
+    still.probe_shift_px = {{0.0, 0.0}};
+    return still;
   }
   const int frames = int(motion.pairs.size()) + 1;
   const NodePaths paths = follow_nodes(motion);

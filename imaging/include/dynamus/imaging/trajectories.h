@@ -39,7 +39,8 @@ struct ContractionPhases {
 
 // The contraction level from the tissue's deformation: the non-rigid part of each node's
 // displacement since frame 0 (the image's median translation removed, so probe jitter does not
-// count), projected on the loop's dominant deformation mode and scaled to [0, 1].
+// count), projected on the loop's dominant deformation mode and scaled to [0, 1]. A motion without
+// pairs (a still image) has one frame at level 0, its rest and its peak.
 Result<ContractionPhases> contraction_phases(const Motion& motion);
 
 }  // namespace dynamus::imaging
