@@ -1,0 +1,39 @@
+// Helpers shared by the tendon and tear steps: frame views, band-local smoothing, profile
+// interpolation and advection of points with the loop's motion. Private to the library.
+#pragma once
+
+#include <opencv2/core.hpp>
+#include <optional>
+#include <vector>
+
+#include "dynamus/imaging/cine_loop.h"
+#include "dynamus/imaging/motion.h"
+#include "dynamus/segmentation/geometry.h"
+
+namespace dynamus::segmentation::internal {
+
+// A read-only CV_8U view of one frame (no copy).
+cv::Mat frame_view(const imaging::CineLoop& loop, int frame);
+
+// Gaussian-smoothed CV_32F copy of rows [row0, row1) of an 8-bit frame. Rows beyond the strip are
+// used as context so that the strip's edges are smoothed like its middle.
+cv::Mat smooth_strip(const cv::Mat& frame_u8, int row0, int row1, double sigma_x_px,
+                     double sigma_y_px);
+
+// Linear interpolation over the nullopt entries between seen samples; NaN before the first and
+// after the last seen sample (nothing to interpolate from).
+std::vector<double> fill_inner(const DepthProfileMm& profile);
+
+// Where tissue at (x_px, y_px) in frame `from` is in frame `to` (consecutive frames, either
+// direction), from the pair's field. Going backward uses the field at the later frame's
+// position: tissue moves little between frames, so the error is second order.
+void advect_px(const imaging::Motion& motion, int from, int to, float& x_px, float& y_px);
+
+// A profile given at points (x_mm[i], y_mm[i]), x increasing, resampled at `grid_x_mm`; NaN
+// outside the points' span.
+std::vector<double> resample(const std::vector<double>& x_mm, const std::vector<double>& y_mm,
+                             const std::vector<double>& grid_x_mm);
+
+std::optional<double> median_of(std::vector<double> values);
+
+}  // namespace dynamus::segmentation::internal
