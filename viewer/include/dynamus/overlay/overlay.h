@@ -1,0 +1,91 @@
+// What to draw over a frame of an analysed loop: the tear region, the stump ends and the gap
+// caliper, the tendon and aponeurosis boundaries, the thickness caliper and the motion, in mm.
+// No VTK, Qt or OpenCV here: the viewer and the annotated-frame export draw this same model, so
+// what is exported is what the sonographer saw.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dynamus/imaging/cine_loop.h"
+#include "dynamus/segmentation/analysis.h"
+
+namespace dynamus::overlay {
+
+using segmentation::PointMm;
+
+struct Rgba {
+  std::uint8_t r = 0, g = 0, b = 0, a = 255;
+};
+
+// Each layer can be shown or hidden on its own; the legend names them.
+enum class Layer : int {
+  kTearRegion,        // the suspected defect: semi-transparent fill and outline
+  kGapCaliper,        // stump-end markers and the caliper between them, with the gap in mm
+  kTendon,            // the tendon's superficial and deep surfaces
+  kAponeuroses,       // the muscle's superficial and deep aponeuroses
+  kThicknessCaliper,  // the tendon's thickness at its thickest point, in mm
+  kMotion,            // tissue displacement since the rest frame, true to scale
+};
+inline constexpr int kLayerCount = 6;
+
+struct LayerSet {
+  std::array<bool, kLayerCount> shown{true, true, true, true, true, false};
+  bool operator[](Layer layer) const { return shown[std::size_t(layer)]; }
+  static LayerSet all() { return {{true, true, true, true, true, true}}; }
+};
+
+struct LegendEntry {
+  Layer layer;
+  std::string name;
+  Rgba colour;
+};
+// In Layer order; colours from the Okabe-Ito palette, told apart with colour-blindness too.
+const std::vector<LegendEntry>& legend();
+const LegendEntry& legend_entry(Layer layer);
+
+struct Path {
+  Layer layer;
+  std::vector<PointMm> points_mm;
+  bool closed = false;
+  Rgba stroke;
+  std::optional<Rgba> fill;
+};
+
+struct Marker {  // a cross at a point
+  Layer layer;
+  PointMm at_mm;
+  Rgba colour;
+};
+
+struct Caliper {  // a measured distance: a line with end ticks and its value
+  Layer layer;
+  PointMm from_mm, to_mm;
+  Rgba colour;
+  std::string label;  // "gap 9.8 mm"
+};
+
+struct Arrow {
+  Layer layer;
+  PointMm from_mm, to_mm;
+  Rgba colour;
+};
+
+struct FrameOverlay {
+  int frame = 0;
+  std::vector<Path> paths;
+  std::vector<Marker> markers;
+  std::vector<Caliper> calipers;
+  std::vector<Arrow> arrows;
+  // For the caption: "frame 20 of 40 · 1.00 s · contraction 100 % (peak)", and the findings.
+  std::vector<std::string> caption;
+};
+
+// The overlay of one frame (0 <= frame < loop.frame_count()), the layers not shown left out.
+FrameOverlay frame_overlay(const imaging::CineLoop& loop, const segmentation::Analysis& analysis,
+                           int frame, LayerSet layers = {});
+
+}  // namespace dynamus::overlay
