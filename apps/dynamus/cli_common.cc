@@ -33,25 +33,6 @@ Result<std::vector<double>> parse_numbers(const std::string& text, const std::st
 
 }  // namespace
 
-int exit_code_for(StatusCode code) {
-  switch (code) {
-    case StatusCode::kOk:
-      return kExitOk;
-    case StatusCode::kInvalidArgument:
-      return kExitUsage;
-    case StatusCode::kNotFound:
-    case StatusCode::kUnsupported:
-    case StatusCode::kUnreadable:
-    case StatusCode::kTooLarge:
-      return kExitUnreadableInput;
-    case StatusCode::kInvalidData:
-      return kExitInvalidData;
-    case StatusCode::kInternal:
-      return kExitInternal;
-  }
-  return kExitInternal;
-}
-
 void InputOptions::add_to(CLI::App& command) {
   command.add_option("--spacing", spacing_mm,
                      "pixel spacing in mm, MM or MMX,MMY (overrides the file and the sidecar)");

@@ -5,21 +5,12 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "dynamus/core/exit_code.h"
 #include "dynamus/core/status.h"
 #include "dynamus/imaging/load.h"
 
 namespace dynamus::cli {
 
-enum ExitCode : int {
-  kExitOk = 0,
-  kExitSomeInputsFailed = 1,
-  kExitUsage = 2,
-  kExitUnreadableInput = 3,
-  kExitInvalidData = 4,
-  kExitInternal = 5,
-};
-
-int exit_code_for(StatusCode code);
 
 // Options given as text on the command line, turned into LoadOptions after parsing.
 struct InputOptions {
@@ -42,5 +33,7 @@ void report_error(const Status& status);
 void add_info_command(CLI::App& app, int& exit_code);
 void add_simulate_command(CLI::App& app, int& exit_code);
 void add_track_command(CLI::App& app, int& exit_code);
+void add_analyze_command(CLI::App& app, int& exit_code);
+void add_evaluate_command(CLI::App& app, int& exit_code);
 
 }  // namespace dynamus::cli

@@ -10,18 +10,20 @@ int main(int argc, char** argv) {
   CLI::App app("dynamus: dynamic musculoskeletal ultrasound toolkit", "dynamus");
   app.set_version_flag("--version", std::string("dynamus ") + dynamus::kVersion);
   app.require_subcommand(1);
-  int exit_code = dynamus::cli::kExitOk;
+  int exit_code = dynamus::kExitOk;
   dynamus::cli::add_info_command(app, exit_code);
   dynamus::cli::add_simulate_command(app, exit_code);
   dynamus::cli::add_track_command(app, exit_code);
+  dynamus::cli::add_analyze_command(app, exit_code);
+  dynamus::cli::add_evaluate_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     const int code = app.exit(error);
-    return code == 0 ? dynamus::cli::kExitOk : dynamus::cli::kExitUsage;
+    return code == 0 ? dynamus::kExitOk : dynamus::kExitUsage;
   } catch (const std::exception& error) {
     std::cerr << "dynamus: internal error: " << error.what() << '\n';
-    return dynamus::cli::kExitInternal;
+    return dynamus::kExitInternal;
   }
   return exit_code;
 }

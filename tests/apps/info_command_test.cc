@@ -13,38 +13,17 @@
 #include <string>
 
 #include "realdata.h"
+#include "run_dynamus.h"
 #include "temp_dir.h"
 
 namespace dynamus {
 namespace {
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;
-};
-
-// Runs the CLI with stderr discarded and returns its exit code and stdout.
-CommandRun run_dynamus(const std::string& arguments) {
-  const std::string command =
-      std::string(DYNAMUS_BINARY_DIR) + "/bin/dynamus " + arguments + " 2>/dev/null";
-  CommandRun run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::array<char, 4096> buffer{};
-  std::size_t read = 0;
-  while ((read = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    run.out.append(buffer.data(), read);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-std::string quoted(const std::filesystem::path& path) { return "'" + path.string() + "'"; }
-
 TEST(InfoCommand, JsonHasTheResultInputKeysInInputOrderAndErrorsInPlace) {
   DYNAMUS_REQUIRE_REALDATA(loop, "dicom/us_mf_jpegbaseline_ybr422_34f_hp_regions.dcm");
   DYNAMUS_REQUIRE_REALDATA(broken, "odd/MR_truncated.dcm");
-  const CommandRun run = run_dynamus("info --json " + quoted(loop) + " " + quoted(broken));
+  const CommandRun run =
+      run_dynamus("info --json " + shell_quoted(loop) + " " + shell_quoted(broken));
   EXPECT_EQ(run.exit_code, 1) << "some inputs failed, others done";
   const nlohmann::json array = nlohmann::json::parse(run.out);
   ASSERT_EQ(array.size(), 2u);
@@ -73,7 +52,7 @@ TEST(InfoCommand, JsonHasTheResultInputKeysInInputOrderAndErrorsInPlace) {
 
 TEST(InfoCommand, UncalibratedInputHasNullSpacingNeverOneMillimetre) {
   DYNAMUS_REQUIRE_REALDATA(path, "dicom/us_jpegbaseline_ybr422_atl.dcm");
-  const CommandRun run = run_dynamus("info --json " + quoted(path));
+  const CommandRun run = run_dynamus("info --json " + shell_quoted(path));
   ASSERT_EQ(run.exit_code, 0);
   const nlohmann::json input = nlohmann::json::parse(run.out)[0];
   EXPECT_TRUE(input["spacing_mm"].is_null());
@@ -84,11 +63,11 @@ TEST(InfoCommand, UncalibratedInputHasNullSpacingNeverOneMillimetre) {
 TEST(InfoCommand, ExitCodesFollowTheContract) {
   testing::TempDir dir;
   std::ofstream(dir / "notes.txt") << "plain text, no image";
-  EXPECT_EQ(run_dynamus("info " + quoted(dir / "missing.dcm")).exit_code, 3);
-  EXPECT_EQ(run_dynamus("info " + quoted(dir / "notes.txt")).exit_code, 3);
+  EXPECT_EQ(run_dynamus("info " + shell_quoted(dir / "missing.dcm")).exit_code, 3);
+  EXPECT_EQ(run_dynamus("info " + shell_quoted(dir / "notes.txt")).exit_code, 3);
   EXPECT_EQ(run_dynamus("info").exit_code, 2) << "no input";
-  EXPECT_EQ(run_dynamus("info --spacing -1 " + quoted(dir / "notes.txt")).exit_code, 2);
-  EXPECT_EQ(run_dynamus("info --region 1,2,3 " + quoted(dir / "notes.txt")).exit_code, 2);
+  EXPECT_EQ(run_dynamus("info --spacing -1 " + shell_quoted(dir / "notes.txt")).exit_code, 2);
+  EXPECT_EQ(run_dynamus("info --region 1,2,3 " + shell_quoted(dir / "notes.txt")).exit_code, 2);
   EXPECT_EQ(run_dynamus("frobnicate").exit_code, 2);
   EXPECT_EQ(run_dynamus("--help").exit_code, 0);
   EXPECT_EQ(run_dynamus("info --help").exit_code, 0);
@@ -97,7 +76,7 @@ TEST(InfoCommand, ExitCodesFollowTheContract) {
 TEST(InfoCommand, OverridesOnTheCommandLineAreRecordedAsUser) {
   DYNAMUS_REQUIRE_REALDATA(path, "dicom/us_jpegbaseline_ybr422_atl.dcm");
   const CommandRun run =
-      run_dynamus("info --json --spacing 0.2,0.25 --region 100,50,499,449 " + quoted(path));
+      run_dynamus("info --json --spacing 0.2,0.25 --region 100,50,499,449 " + shell_quoted(path));
   ASSERT_EQ(run.exit_code, 0);
   const nlohmann::json input = nlohmann::json::parse(run.out)[0];
   EXPECT_EQ(input["calibration"], "user");
