@@ -14,6 +14,9 @@ packages=(
   libssl-dev zlib1g-dev              # SHA-256 of inputs; zlib checks of MetaImage data
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libvtk9-dev libvtk9-qt-dev libjsoncpp-dev    # dynamus-view: VTK 9.1 (its config needs jsoncpp)
+  qtbase5-dev libqt5opengl5-dev               # dynamus-view: Qt5 widgets, QVTKOpenGLNativeWidget
+  xvfb xauth                                  # the viewer's tests render under xvfb-run
 )
 
 missing=()

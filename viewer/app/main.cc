@@ -1,0 +1,103 @@
+// dynamus-view: the review app, and with --screenshot its automation path. A thin shell: the
+// libraries load, analyse and say what to draw.
+#include <QVTKOpenGLNativeWidget.h>
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <QApplication>
+#include <QFileDialog>
+#include <QSurfaceFormat>
+#include <array>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "cine_controller.h"
+#include "dynamus/core/version.h"
+#include "dynamus/imaging/load.h"
+#include "dynamus/core/exit_code.h"
+#include "main_window.h"
+#include "screenshot.h"
+
+namespace {
+
+using dynamus::Status;
+using dynamus::StatusCode;
+using namespace dynamus::view;
+using dynamus::exit_code_for;
+using dynamus::kExitOk;
+using dynamus::kExitUsage;
+
+int fail(const Status& status) {
+  std::cerr << "dynamus-view: error: " << status.to_string() << '\n';
+  return exit_code_for(status.code());
+}
+
+// "WxH" with both positive.
+std::optional<std::array<int, 2>> parse_size(const std::string& text) {
+  int width = 0, height = 0;
+  char x = 0, rest = 0;
+  if (std::sscanf(text.c_str(), "%d%c%d%c", &width, &x, &height, &rest) != 3 || x != 'x' ||
+      width <= 0 || height <= 0)
+    return std::nullopt;
+  return std::array<int, 2>{width, height};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli("dynamus-view: review a cine loop with its analysis", "dynamus-view");
+  cli.set_version_flag("--version", std::string("dynamus-view ") + dynamus::kVersion);
+  std::string input, results, screenshot, size = "1000x800";
+  std::optional<int> frame;
+  cli.add_option("INPUT", input, "DICOM, video, image folder or MetaImage/NRRD sequence");
+  cli.add_option("--results", results, "an analysis folder of `dynamus analyze` (not yet)");
+  cli.add_option("--screenshot", screenshot,
+                 "render one frame to this PNG and exit (needs an X server, e.g. xvfb-run -a)");
+  cli.add_option("--frame", frame, "the frame to show (default: the peak of contraction)");
+  cli.add_option("--size", size, "window size in pixels, WxH (default 1000x800)");
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return cli.exit(error) == 0 ? kExitOk : kExitUsage;
+  }
+  const auto window_size = parse_size(size);
+  if (!window_size)
+    return fail(Status(StatusCode::kInvalidArgument, "--size expects WxH, got '" + size + "'"));
+  if (!results.empty()) {
+    // There is no reader of result.json back into an Analysis yet: refuse rather than pretend.
+    return fail(Status(StatusCode::kInvalidArgument,
+                       "--results is not supported yet; run without it to analyse INPUT afresh",
+                       results));
+  }
+  if (!screenshot.empty()) {
+    if (input.empty())
+      return fail(Status(StatusCode::kInvalidArgument, "--screenshot needs an INPUT"));
+    auto loop = dynamus::imaging::load(input);
+    if (!loop.ok()) return fail(loop.status());
+    const ScreenshotRequest request{screenshot, frame, (*window_size)[0], (*window_size)[1]};
+    const Status status = render_screenshot(*loop, request);
+    return status.ok() ? kExitOk : fail(status);
+  }
+
+  QSurfaceFormat::setDefaultFormat(QVTKOpenGLNativeWidget::defaultFormat());
+  QApplication app(argc, argv);
+  if (input.empty()) {
+    input = QFileDialog::getOpenFileName(nullptr, "Open a cine loop").toStdString();
+    if (input.empty()) return kExitOk;
+  }
+  auto loop = dynamus::imaging::load(input);
+  if (!loop.ok()) return fail(loop.status());
+  if (frame && (*frame < 0 || *frame >= loop->frame_count())) {
+    return fail(Status(StatusCode::kInvalidArgument,
+                       fmt::format("--frame {} is outside the loop's frames 0..{}", *frame,
+                                   loop->frame_count() - 1),
+                       input));
+  }
+  MainWindow window(std::move(loop).value());
+  window.resize((*window_size)[0], (*window_size)[1]);
+  if (frame) window.cine().set_frame(*frame);
+  window.show();
+  return app.exec();
+}

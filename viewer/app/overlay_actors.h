@@ -1,0 +1,40 @@
+// The overlay model of one frame (dynamus::overlay::FrameOverlay, in mm) as VTK props in the
+// image's renderer: fills and outlines as polydata, markers as crosses, calipers as lines with end
+// ticks and a label, arrows with heads. It draws; it decides nothing about what to draw.
+#pragma once
+
+#include <vtkNew.h>
+#include <vtkRenderer.h>
+#include <vtkSmartPointer.h>
+
+#include <array>
+#include <vector>
+
+#include "dynamus/overlay/overlay.h"
+
+class vtkProp;
+
+namespace dynamus::view {
+
+class OverlayActors {
+ public:
+  explicit OverlayActors(vtkRenderer* renderer) : renderer_(renderer) {}
+  ~OverlayActors() { clear(); }
+  OverlayActors(const OverlayActors&) = delete;
+  OverlayActors& operator=(const OverlayActors&) = delete;
+
+  // Replaces what is shown. pixels_per_mm (the fitted view's) sizes markers, ticks and arrow heads
+  // so that they read the same at any image size; labels sit on the side of their caliper that
+  // faces image_centre_mm, so they stay inside the image.
+  void show(const overlay::FrameOverlay& overlay, double pixels_per_mm,
+            const std::array<double, 2>& image_centre_mm);
+  void clear();
+
+ private:
+  void add(vtkSmartPointer<vtkProp> prop);
+
+  vtkRenderer* renderer_;  // not owned; outlives this
+  std::vector<vtkSmartPointer<vtkProp>> props_;
+};
+
+}  // namespace dynamus::view

@@ -1,0 +1,115 @@
+#include "scene.h"
+
+#include <fmt/format.h>
+#include <vtkCamera.h>
+#include <vtkImageActor.h>
+#include <vtkImageData.h>
+#include <vtkImageMapper3D.h>
+#include <vtkImageProperty.h>
+#include <vtkRenderWindow.h>
+#include <vtkRenderer.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace dynamus::view {
+namespace {
+
+// Far enough that every overlay depth lies between the camera and the image.
+constexpr double kCameraDistanceMm = 1000.0;
+
+}  // namespace
+
+Scene::Scene(vtkRenderWindow* window, imaging::CineLoop loop)
+    : window_(window),
+      loop_(std::move(loop)),
+      spacing_mm_(loop_.calibration().spacing_mm.value_or(std::array<double, 2>{1.0, 1.0})),
+      overlay_actors_(image_renderer_) {
+  image_->SetDimensions(loop_.width_px(), loop_.height_px(), 1);
+  image_->SetSpacing(spacing_mm_[0], spacing_mm_[1], 1.0);
+  image_->SetOrigin(0, 0, 0);
+  image_->AllocateScalars(VTK_UNSIGNED_CHAR, 1);
+  image_actor_->GetMapper()->SetInputData(image_);
+  // Whole pixels, edge ones included, so the image spans exactly width * spacing.
+  image_actor_->GetMapper()->BorderOn();
+  // The stored grey levels as they are; no window/level applied until the user drags one.
+  image_actor_->GetProperty()->SetColorWindow(255.0);
+  image_actor_->GetProperty()->SetColorLevel(127.5);
+  image_actor_->GetProperty()->SetInterpolationTypeToLinear();
+  image_renderer_->AddViewProp(image_actor_);
+  image_renderer_->SetBackground(0, 0, 0);
+  vtkCamera* camera = image_renderer_->GetActiveCamera();
+  camera->ParallelProjectionOn();
+  window_->AddRenderer(image_renderer_);
+  window_->AddRenderer(band_.renderer());
+  if (!loop_.calibration().spacing_mm)
+    note_ = "no calibration: shown in pixels, nothing measured in mm";
+}
+
+Scene::~Scene() {
+  overlay_actors_.clear();
+  window_->RemoveRenderer(image_renderer_);
+  window_->RemoveRenderer(band_.renderer());
+}
+
+void Scene::set_analysis(std::shared_ptr<const segmentation::Analysis> analysis) {
+  analysis_ = std::move(analysis);
+  update_overlay();
+}
+
+void Scene::set_note(std::string note) {
+  note_ = std::move(note);
+  update_overlay();
+}
+
+void Scene::set_layers(overlay::LayerSet layers) {
+  layers_ = layers;
+  update_overlay();
+}
+
+void Scene::show_frame(int frame) {
+  frame_ = std::clamp(frame, 0, loop_.frame_count() - 1);
+  const auto pixels = loop_.frame(frame_);
+  // Rows run downward in both the loop and the image data (y is depth), so the copy is direct.
+  std::memcpy(image_->GetScalarPointer(), pixels.data(), pixels.size());
+  image_->Modified();
+  update_overlay();
+}
+
+void Scene::update_overlay() {
+  if (analysis_) {
+    const overlay::FrameOverlay overlay =
+        overlay::frame_overlay(loop_, *analysis_, frame_, layers_);
+    const std::array<double, 2> centre_mm{(loop_.width_px() - 1) * spacing_mm_[0] / 2,
+                                          (loop_.height_px() - 1) * spacing_mm_[1] / 2};
+    overlay_actors_.show(overlay, layout_ ? layout_->pixels_per_mm() : 1.0, centre_mm);
+    caption_ = overlay.caption;
+  } else {
+    // Until the analysis arrives: where we are in the loop, and why there is no overlay.
+    overlay_actors_.clear();
+    std::string line = fmt::format("frame {} of {}", frame_, loop_.frame_count());
+    if (loop_.has_timing())
+      line += fmt::format("  {:.2f} s", loop_.timing().timestamps_s[std::size_t(frame_)]);
+    caption_ = {line};
+  }
+  if (!note_.empty()) caption_.push_back(note_);
+  band_.set_caption(caption_);
+  image_renderer_->ResetCameraClippingRange();
+}
+
+void Scene::fit(int width_px, int height_px) {
+  layout_.emplace(width_px, height_px, loop_.width_px(), loop_.height_px(), spacing_mm_,
+                  int(overlay::legend().size()));
+  image_renderer_->SetViewport(0, double(layout_->band_height_px()) / layout_->height_px(), 1, 1);
+  band_.place(*layout_);
+  // Looking along +z with y pointing down the screen: x to the right, depth downward.
+  vtkCamera* camera = image_renderer_->GetActiveCamera();
+  const auto [cx, cy] = layout_->centre_mm();
+  camera->SetFocalPoint(cx, cy, 0);
+  camera->SetPosition(cx, cy, -kCameraDistanceMm);
+  camera->SetViewUp(0, -1, 0);
+  camera->SetParallelScale(layout_->parallel_scale_mm());
+  update_overlay();  // marker and tick sizes follow the scale
+}
+
+}  // namespace dynamus::view
