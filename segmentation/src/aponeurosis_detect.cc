@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <opencv2/imgproc.hpp>
 
 #include "muscle_internal.h"
@@ -10,7 +11,6 @@
 namespace dynamus::segmentation::muscle_detail {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
 constexpr double kRidgeSigmaMm = 0.3;    // about half an aponeurosis's thickness
 constexpr double kLateralSigmaMm = 1.0;  // favours bands that run along x over speckle
 constexpr double kMaxSlopeDeg = 40.0;    // steepest a band may run (the tendon's taper)
@@ -135,8 +135,8 @@ Detection detect_aponeuroses(const cv::Mat& frame_u8, const Grid& grid) {
 
   const int first_row = int(std::ceil(grid.mm_to_rows(kTopMarginMm)));
   const int last_row = frame_u8.rows - 1 - first_row;
-  const int max_step = std::max(
-      1, int(std::ceil(std::tan(kMaxSlopeDeg * kPi / 180.0) * kSampleStepMm / grid.spacing_y_mm)));
+  const int max_step = std::max(1, int(std::ceil(std::tan(kMaxSlopeDeg * std::numbers::pi / 180.0) *
+                                                 kSampleStepMm / grid.spacing_y_mm)));
   const int suppress = int(std::ceil(grid.mm_to_rows(kSuppressMm)));
   std::vector<Band> bands;
   for (int k = 0; k < kCandidates; ++k) {

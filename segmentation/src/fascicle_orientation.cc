@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 
 #include "muscle_internal.h"
 
 namespace dynamus::segmentation::muscle_detail {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kBinMm = 0.1;        // finer than a perimysium line
 constexpr double kMarginMm = 1.0;     // clear of the aponeuroses' own bright bands
@@ -26,7 +26,8 @@ struct Pixel {
 
 double projection_contrast(const std::vector<Pixel>& pixels, double angle_deg,
                            std::vector<double>& sums, std::vector<int>& counts) {
-  const double s = std::sin(angle_deg * kPi / 180.0), c = std::cos(angle_deg * kPi / 180.0);
+  const double s = std::sin(angle_deg * std::numbers::pi / 180.0),
+               c = std::cos(angle_deg * std::numbers::pi / 180.0);
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (const Pixel& p : pixels) {
     const double n = -p.x_mm * s + p.y_mm * c;
@@ -149,7 +150,7 @@ double deep_slope_deg(const Grid& grid, const ApoProfiles& edges, const std::vec
   }
   const double denominator = m * sxx - sx * sx;
   const double slope = denominator > 1e-9 ? (m * sxy - sx * sy) / denominator : best_slope;
-  return std::atan(slope) * 180.0 / kPi;
+  return std::atan(slope) * 180.0 / std::numbers::pi;
 }
 
 }  // namespace dynamus::segmentation::muscle_detail

@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <opencv2/core.hpp>
 
+#include "frame_support.h"
 #include "muscle_internal.h"
 
 namespace dynamus::segmentation {
@@ -21,7 +23,6 @@ constexpr long kMinBellySamples = 6;           // 3 mm of belly at least, else u
 constexpr double kTendonMinThicknessMm = 2.0;  // a tendon hint thinner than this is aponeurosis
 constexpr double kSearchHalfDeg = 80.0;
 constexpr double kSearchStepDeg = 1.0;
-constexpr double kPi = 3.14159265358979323846;
 // Human skeletal muscle in ultrasound: pennation about 5-35 deg, hardly ever above 45 deg; its
 // thickness changes by at most ~30 % between consecutive frames and ~50 % over a contraction.
 constexpr double kMaxPennationDeg = 45.0;
@@ -31,18 +32,6 @@ constexpr double kMaxMuscleMm = 80.0;
 constexpr double kMinMuscleMm = 2.0;
 constexpr double kMaxFrameChange = 0.3;
 constexpr double kMaxLoopRatio = 1.5;
-
-cv::Mat frame_mat(const imaging::CineLoop& loop, int f) {
-  return cv::Mat(loop.height_px(), loop.width_px(), CV_8UC1,
-                 const_cast<std::uint8_t*>(loop.frame(f).data()));
-}
-
-std::optional<double> median_of(std::vector<double> values) {
-  if (values.empty()) return std::nullopt;
-  auto middle = values.begin() + std::ptrdiff_t(values.size() / 2);
-  std::nth_element(values.begin(), middle, values.end());
-  return *middle;
-}
 
 // Samples where the tendon hint sees a tendon thick enough to be one (not the belly), and every
 // sample between two such: a full-thickness tear's gap lies inside the tendon's extent although
@@ -93,10 +82,11 @@ DepthProfileMm to_mm(const std::vector<double>& rows, double spacing_mm) {
 }
 
 cv::Vec2d direction(double angle_deg) {
-  return {std::cos(angle_deg * kPi / 180.0), std::sin(angle_deg * kPi / 180.0)};
+  return {std::cos(angle_deg * std::numbers::pi / 180.0),
+          std::sin(angle_deg * std::numbers::pi / 180.0)};
 }
 
-double angle_deg(const cv::Vec2d& v) { return std::atan2(v[1], v[0]) * 180.0 / kPi; }
+double angle_deg(const cv::Vec2d& v) { return std::atan2(v[1], v[0]) * 180.0 / std::numbers::pi; }
 
 // Physiological gates on what was traced (a pair of bright bands that is no muscle still has a
 // thickness and an "angle"). Per frame: thickness that jumps by more than kMaxFrameChange from the
@@ -174,7 +164,7 @@ Result<MuscleTrace> trace_muscle(const imaging::CineLoop& loop, const imaging::M
   const bool has_motion = motion.pairs.size() == std::size_t(std::max(0, frames - 1));
   try {
     const muscle_detail::Detection detection =
-        muscle_detail::detect_aponeuroses(frame_mat(loop, 0), grid);
+        muscle_detail::detect_aponeuroses(internal::frame_view(loop, 0), grid);
     if (!detection.found) {
       trace.not_found_reason = detection.reason;
       return trace;
@@ -185,7 +175,7 @@ Result<MuscleTrace> trace_muscle(const imaging::CineLoop& loop, const imaging::M
     std::vector<ApoProfiles> all_visible;
     std::vector<std::vector<bool>> all_use;
     for (int f = 0; f < frames; ++f) {
-      const cv::Mat frame = frame_mat(loop, f);
+      const cv::Mat frame = internal::frame_view(loop, f);
       if (f > 0) {
         const imaging::FlowField* flow = has_motion ? &motion.pairs[std::size_t(f - 1)] : nullptr;
         edges = muscle_detail::follow_aponeuroses(frame, grid, edges, flow);
@@ -204,7 +194,7 @@ Result<MuscleTrace> trace_muscle(const imaging::CineLoop& loop, const imaging::M
                                  grid.spacing_y_mm);
         }
       }
-      trace.thickness_mm.push_back(median_of(thickness_mm));
+      trace.thickness_mm.push_back(internal::median_of(thickness_mm));
       trace.superficial_mm.push_back(to_mm(visible.superficial_row, grid.spacing_y_mm));
       trace.deep_mm.push_back(to_mm(visible.deep_row, grid.spacing_y_mm));
       all_visible.push_back(std::move(visible));
@@ -225,8 +215,9 @@ Result<MuscleTrace> trace_muscle(const imaging::CineLoop& loop, const imaging::M
       const ApoProfiles& e = all_visible[std::size_t(f)];
       cv::Vec2d fascicle, deep;
       if (f == 0 || !has_motion) {
-        const double fascicle_deg = muscle_detail::fascicle_angle_deg(
-            frame_mat(loop, f), grid, e, traced(e, grid), 0.0, kSearchHalfDeg, kSearchStepDeg);
+        const double fascicle_deg =
+            muscle_detail::fascicle_angle_deg(internal::frame_view(loop, f), grid, e,
+                                              traced(e, grid), 0.0, kSearchHalfDeg, kSearchStepDeg);
         if (std::isnan(fascicle_deg)) {
           trace.pennation_deg.push_back(std::nullopt);
           continue;

@@ -7,13 +7,6 @@
 
 namespace dynamus::segmentation::internal {
 
-cv::Mat frame_view(const imaging::CineLoop& loop, int frame) {
-  const std::span<const std::uint8_t> pixels = loop.frame(frame);
-  // OpenCV wants a non-const pointer; the view is only ever read.
-  return cv::Mat(loop.height_px(), loop.width_px(), CV_8U,
-                 const_cast<std::uint8_t*>(pixels.data()));
-}
-
 cv::Mat smooth_strip(const cv::Mat& frame_u8, int row0, int row1, double sigma_x_px,
                      double sigma_y_px) {
   const int margin = int(std::ceil(3.0 * sigma_y_px)) + 1;
@@ -68,13 +61,6 @@ std::vector<double> resample(const std::vector<double>& x_mm, const std::vector<
     out[i] = y_mm[j] + t * (y_mm[j + 1] - y_mm[j]);
   }
   return out;
-}
-
-std::optional<double> median_of(std::vector<double> values) {
-  if (values.empty()) return std::nullopt;
-  auto middle = values.begin() + std::ptrdiff_t(values.size() / 2);
-  std::nth_element(values.begin(), middle, values.end());
-  return *middle;
 }
 
 }  // namespace dynamus::segmentation::internal

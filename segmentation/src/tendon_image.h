@@ -1,5 +1,5 @@
-// Helpers shared by the tendon and tear steps: frame views, band-local smoothing, profile
-// interpolation and advection of points with the loop's motion. Private to the library.
+// Helpers shared by the tendon and tear steps: band-local smoothing, profile interpolation and
+// advection of points with the loop's motion. Private to the library.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -9,11 +9,9 @@
 #include "dynamus/imaging/cine_loop.h"
 #include "dynamus/imaging/motion.h"
 #include "dynamus/segmentation/geometry.h"
+#include "frame_support.h"
 
 namespace dynamus::segmentation::internal {
-
-// A read-only CV_8U view of one frame (no copy).
-cv::Mat frame_view(const imaging::CineLoop& loop, int frame);
 
 // Gaussian-smoothed CV_32F copy of rows [row0, row1) of an 8-bit frame. Rows beyond the strip are
 // used as context so that the strip's edges are smoothed like its middle.
@@ -33,7 +31,5 @@ void advect_px(const imaging::Motion& motion, int from, int to, float& x_px, flo
 // outside the points' span.
 std::vector<double> resample(const std::vector<double>& x_mm, const std::vector<double>& y_mm,
                              const std::vector<double>& grid_x_mm);
-
-std::optional<double> median_of(std::vector<double> values);
 
 }  // namespace dynamus::segmentation::internal
