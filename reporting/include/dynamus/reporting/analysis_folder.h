@@ -1,0 +1,27 @@
+// The analysis folder that `dynamus analyze`, the viewer and the batch all write for a loop:
+// DIR/rest.png and DIR/peak.png (annotated key frames), DIR/frames.csv (per-frame measurements)
+// and, last, DIR/result.json (dynamus.analysis/1). Each file is written atomically and result.json
+// comes last, so a result.json present means a complete analysis.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "dynamus/core/status.h"
+#include "dynamus/imaging/cine_loop.h"
+#include "dynamus/segmentation/analysis.h"
+
+namespace dynamus::reporting {
+
+inline constexpr const char* kResultFileName = "result.json";
+
+// Creates `dir` when missing. kUnreadable naming the folder or file when it cannot be written.
+Status write_analysis_folder(const std::filesystem::path& dir, const imaging::CineLoop& loop,
+                             const segmentation::AnalysisParams& params,
+                             const segmentation::Analysis& analysis);
+
+// One screen of findings for people: frames, rest/peak, tear, gap, tendon, thickening, muscle,
+// notes; one finding a line, values with units.
+std::string findings_text(const imaging::CineLoop& loop, const segmentation::Analysis& analysis);
+
+}  // namespace dynamus::reporting
