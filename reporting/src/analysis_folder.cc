@@ -30,7 +30,7 @@ std::string findings_text(const imaging::CineLoop& loop, const segmentation::Ana
   const segmentation::Tear& tear = analysis.tear;
   if (tear.suspected) {
     text += fmt::format(
-        "  tear       {} thickness, score {:.2f} (continuity {:.2f}, "
+        "  tear       {} thickness, score {:.2f} (discontinuity {:.2f}, "
         "echo {:.2f}, separation {:.2f})\n",
         tear.kind, tear.score, tear.components.discontinuity, tear.components.hypoechogenicity,
         tear.components.separation);

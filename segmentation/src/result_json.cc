@@ -94,6 +94,7 @@ json tear_json(const Tear& tear, int frames) {
       {"per_frame_gap_mm", per_frame(gaps, frames)},
       {"separation_increase_mm", number_or_null(tear.separation_increase_mm)},
       {"interrupted_fraction", tear.suspected ? json(tear.interrupted_fraction) : json(nullptr)},
+      {"fibre_continuity", tear.suspected ? json(tear.fibre_continuity) : json(nullptr)},
       {"location_mm", point_or_null(tear.location_mm)},
       {"regions", regions},
       {"stumps", stumps}};

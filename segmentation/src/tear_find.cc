@@ -245,6 +245,33 @@ std::vector<PointMm> defect_outline(const FrameStrip& s, const TendonTrace& t, c
   return tops;
 }
 
+// The fibrillar alignment left across the defect, as a share of the intact tendon's beside it at
+// the same depths (from `top_share` of the band's depth down to its deep surface): 1 where the
+// fibres run on, toward 0 where the texture turns isotropic (fluid, torn fibres).
+double fibre_continuity(const cv::Mat& frame, const TendonTrace& t, const Band& band,
+                        const Run& run, double top_share, double sx, double sy) {
+  std::vector<double> top(band.up_mm.size());
+  for (std::size_t i = 0; i < top.size(); ++i) {
+    top[i] = band.up_mm[i] + top_share * (band.low_mm[i] - band.up_mm[i]);
+  }
+  const std::vector<double> alignment =
+      internal::fibre_alignment(frame, t.x_mm, top, band.low_mm, sx, sy);
+  const double x0 = t.x_mm[std::size_t(run.first)], x1 = t.x_mm[std::size_t(run.last)];
+  std::vector<double> intact, across;
+  for (std::size_t i = 0; i < t.x_mm.size(); ++i) {
+    if (std::isnan(alignment[i])) continue;
+    const double x = t.x_mm[i];
+    if (x >= x0 && x <= x1) {
+      across.push_back(alignment[i]);
+    } else if (x < x0 - kCentreNearMm || x > x1 + kCentreNearMm) {
+      intact.push_back(alignment[i]);
+    }
+  }
+  const auto intact_alignment = internal::median_of(intact);
+  if (!intact_alignment || *intact_alignment <= 0.0 || across.empty()) return 1.0;
+  return std::clamp(*std::min_element(across.begin(), across.end()) / *intact_alignment, 0.0, 1.0);
+}
+
 }  // namespace
 
 Result<Tear> find_tear(const imaging::CineLoop& loop, const imaging::Motion& motion,
@@ -302,6 +329,7 @@ Result<Tear> find_tear(const imaging::CineLoop& loop, const imaging::Motion& mot
     const double x_mid =
         0.5 * (tendon.x_mm[std::size_t(rest_run.first)] + tendon.x_mm[std::size_t(rest_run.last)]);
     double depth_share = 0.5;
+    double top_share = 0.0;  // the defect's top, as a share of the band's depth
     if (!full) {
       // The cleft's top over the middle half of the run (its frayed sides excluded).
       const int quarter = (rest_run.last - rest_run.first) / 4;
@@ -319,6 +347,7 @@ Result<Tear> find_tear(const imaging::CineLoop& loop, const imaging::Motion& mot
       const double up = internal::median_of(ups).value_or(0.0);
       const double low = internal::median_of(lows).value_or(1.0);
       depth_share = std::clamp((0.5 * (top + low) - up) / (low - up), 0.05, 0.95);
+      top_share = std::clamp((top - up) / (low - up), 0.0, 0.9);
     }
 
     // Follow the defect frame by frame: its centre advected with the motion, then re-found.
@@ -407,7 +436,10 @@ Result<Tear> find_tear(const imaging::CineLoop& loop, const imaging::Motion& mot
     tear.kind = full ? "full" : "partial";
     const double fluid_grey = fluid_count > 0 ? fluid_sum / fluid_count : *tendon_grey;
     tear.components.hypoechogenicity = std::clamp(1.0 - fluid_grey / *tendon_grey, 0.0, 1.0);
-    tear.components.discontinuity = tear.interrupted_fraction;
+    tear.fibre_continuity =
+        fibre_continuity(rest_frame, tendon, rest_band, rest_run, top_share, sx, sy);
+    tear.components.discontinuity =
+        0.5 * (tear.interrupted_fraction + (1.0 - tear.fibre_continuity));
     const double retraction =
         std::clamp(tear.separation_increase_mm.value_or(0.0) / kSeparationScaleMm, 0.0, 1.0);
     const double untrackable = q_out > 0.0 ? std::clamp(1.0 - q_in / q_out, 0.0, 1.0) : 0.0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <opencv2/imgproc.hpp>
 
 namespace dynamus::segmentation::internal {
@@ -59,6 +60,63 @@ std::vector<double> resample(const std::vector<double>& x_mm, const std::vector<
     const double span = x_mm[j + 1] - x_mm[j];
     const double t = span > 1e-9 ? (x - x_mm[j]) / span : 0.0;
     out[i] = y_mm[j] + t * (y_mm[j + 1] - y_mm[j]);
+  }
+  return out;
+}
+
+
+std::vector<double> fibre_alignment(const cv::Mat& frame_u8, const std::vector<double>& x_mm,
+                                    const std::vector<double>& upper_mm,
+                                    const std::vector<double>& lower_mm, double sx_mm, double sy_mm,
+                                    double sigma_mm) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> out(x_mm.size(), nan);
+  double top = 1e18, bottom = -1e18;
+  for (std::size_t i = 0; i < x_mm.size(); ++i) {
+    if (std::isnan(upper_mm[i]) || std::isnan(lower_mm[i])) continue;
+    top = std::min(top, upper_mm[i]);
+    bottom = std::max(bottom, lower_mm[i]);
+  }
+  if (!(top < bottom)) return out;
+  const int margin = int(std::ceil(3.0 * sigma_mm / sy_mm)) + 2;
+  const int row0 = std::clamp(int(std::floor(top / sy_mm)) - margin, 0, frame_u8.rows - 1);
+  const int row1 = std::clamp(int(std::ceil(bottom / sy_mm)) + margin, row0 + 1, frame_u8.rows);
+  cv::Mat strip, gx, gy;
+  frame_u8.rowRange(row0, row1).convertTo(strip, CV_32F);
+  cv::Sobel(strip, gx, CV_32F, 1, 0, 3, 1.0 / sx_mm, 0, cv::BORDER_REFLECT);
+  cv::Sobel(strip, gy, CV_32F, 0, 1, 3, 1.0 / sy_mm, 0, cv::BORDER_REFLECT);
+  cv::Mat jxx = gx.mul(gx), jyy = gy.mul(gy), jxy = gx.mul(gy);
+  for (cv::Mat* j : {&jxx, &jyy, &jxy}) {
+    cv::GaussianBlur(*j, *j, cv::Size(0, 0), sigma_mm / sx_mm, sigma_mm / sy_mm,
+                     cv::BORDER_REFLECT);
+  }
+  for (std::size_t i = 0; i < x_mm.size(); ++i) {
+    if (std::isnan(upper_mm[i]) || std::isnan(lower_mm[i])) continue;
+    // The band's axis from the neighbouring samples' mid-lines.
+    const std::size_t a = i > 0 ? i - 1 : i, b = i + 1 < x_mm.size() ? i + 1 : i;
+    double axis = 0.0;
+    if (b > a && !std::isnan(upper_mm[a] + lower_mm[a] + upper_mm[b] + lower_mm[b])) {
+      axis = std::atan2(0.5 * (upper_mm[b] + lower_mm[b] - upper_mm[a] - lower_mm[a]),
+                        x_mm[b] - x_mm[a]);
+    }
+    const int col = std::clamp(int(std::lround(x_mm[i] / sx_mm)), 0, frame_u8.cols - 1);
+    const double inset = 0.15 * (lower_mm[i] - upper_mm[i]);
+    double sum = 0.0;
+    int count = 0;
+    for (int r = int(std::lround((upper_mm[i] + inset) / sy_mm));
+         r <= int(std::lround((lower_mm[i] - inset) / sy_mm)); ++r) {
+      const int k = std::clamp(r - row0, 0, strip.rows - 1);
+      const double xx = jxx.at<float>(k, col), yy = jyy.at<float>(k, col),
+                   xy = jxy.at<float>(k, col);
+      const double energy = xx + yy;
+      if (energy <= 0.0) continue;
+      const double coherence = std::sqrt((yy - xx) * (yy - xx) + 4.0 * xy * xy) / energy;
+      // The dominant gradient's direction; the lines run across it.
+      const double line = 0.5 * std::atan2(2.0 * xy, xx - yy) + 0.5 * std::numbers::pi;
+      sum += coherence * std::cos(2.0 * (line - axis));
+      ++count;
+    }
+    if (count > 0) out[i] = sum / count;
   }
   return out;
 }

@@ -1,5 +1,5 @@
-// Helpers shared by the tendon and tear steps: band-local smoothing, profile interpolation and
-// advection of points with the loop's motion. Private to the library.
+// Helpers shared by the tendon and tear steps: band-local smoothing, profile interpolation, fibre
+// alignment and advection of points with the loop's motion. Private to the library.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -31,5 +31,16 @@ void advect_px(const imaging::Motion& motion, int from, int to, float& x_px, flo
 // outside the points' span.
 std::vector<double> resample(const std::vector<double>& x_mm, const std::vector<double>& y_mm,
                              const std::vector<double>& grid_x_mm);
+
+// Fibrillar alignment of the texture between a band's surfaces, per lateral sample: the mean over
+// the band's interior of the structure tensor's coherence weighted by how well its dominant
+// direction follows the band's axis (1: every pixel lies on a line along the band; 0: isotropic
+// texture, or lines across it). `upper_mm`/`lower_mm` per sample at `x_mm` (NaN where unseen);
+// NaN for a sample with no interior. The tensor is integrated over about a fibril period.
+inline constexpr double kFibreAlignmentSigmaMm = 0.4;
+std::vector<double> fibre_alignment(const cv::Mat& frame_u8, const std::vector<double>& x_mm,
+                                    const std::vector<double>& upper_mm,
+                                    const std::vector<double>& lower_mm, double sx_mm, double sy_mm,
+                                    double sigma_mm = kFibreAlignmentSigmaMm);
 
 }  // namespace dynamus::segmentation::internal

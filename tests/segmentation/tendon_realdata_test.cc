@@ -24,15 +24,18 @@ constexpr double kMinThicknessMm = 1.5;   // the trace's thinnest band
 constexpr double kMaxThicknessMm = 15.0;  // a tendinopathic tendon at most
 constexpr double kMaxGapMm = 30.0;
 
-void expect_plausible(const std::string& file, const testing::CorpusLoop& corpus) {
+// Returns whether a tendon was reported.
+bool expect_plausible(const std::string& file, const testing::CorpusLoop& corpus) {
   const imaging::CineLoop& loop = corpus.loop;
   const imaging::Motion* motion = &corpus.motion;
   const imaging::ContractionPhases& phases = corpus.phases;
   auto tendon = trace_tendon(loop, *motion, phases);
-  ASSERT_TRUE(tendon.ok()) << file << ": " << tendon.status().to_string();
+  EXPECT_TRUE(tendon.ok()) << file << ": " << tendon.status().to_string();
+  if (!tendon.ok()) return false;
   const TendonThickness thickness = measure_thickness(loop, *tendon, phases);
   auto tear = find_tear(loop, *motion, phases, *tendon);
-  ASSERT_TRUE(tear.ok()) << file << ": " << tear.status().to_string();
+  EXPECT_TRUE(tear.ok()) << file << ": " << tear.status().to_string();
+  if (!tear.ok()) return false;
   std::printf("%-55s %3d frames: tendon %s %s, tear %s\n", file.c_str(), loop.frame_count(),
               tendon->found ? "found" : "not found",
               tendon->found ? (thickness.median_mm ? std::to_string(*thickness.median_mm).c_str()
@@ -42,7 +45,7 @@ void expect_plausible(const std::string& file, const testing::CorpusLoop& corpus
   if (!tendon->found) {
     EXPECT_FALSE(tendon->not_found_reason.empty()) << file;
     EXPECT_FALSE(tear->suspected) << file;
-    return;
+    return false;
   }
   for (const auto* values : {&thickness.per_frame_median_mm, &thickness.per_frame_max_mm}) {
     for (const auto& v : *values) {
@@ -59,6 +62,7 @@ void expect_plausible(const std::string& file, const testing::CorpusLoop& corpus
       EXPECT_LE(*f.gap_mm, kMaxGapMm) << file;
     }
   }
+  return true;
 }
 
 TEST(TendonRealData, EveryLoadableFileGivesAPlausibleTendonOrNone) {
@@ -68,6 +72,7 @@ TEST(TendonRealData, EveryLoadableFileGivesAPlausibleTendonOrNone) {
                  << " (set DYNAMUS_REALDATA)";
   }
   int analysed = 0;
+  std::vector<std::string> non_msk_tendons;
   for (const auto& path : files) {
     Result<testing::CorpusLoop> corpus = testing::load_corpus_loop(path);
     if (!corpus.ok()) continue;  // loading is the imaging library's concern, tested there
@@ -78,10 +83,15 @@ TEST(TendonRealData, EveryLoadableFileGivesAPlausibleTendonOrNone) {
       auto refused = trace_tendon(uncalibrated, imaging::Motion{}, corpus->phases);
       EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument) << name;
     }
-    expect_plausible(name, *corpus);
+    const bool tendon = expect_plausible(name, *corpus);
+    if (tendon && path.parent_path().filename() == "dicom") non_msk_tendons.push_back(name);
     ++analysed;
   }
   EXPECT_GT(analysed, 0);
+  // dicom/ holds cardiac, obstetric, abdominal and vascular images: no tendon in any. Their
+  // bright bands are rejected as too thick or without fibrillar texture; one layered abdominal
+  // wall in an ATL sector (fibre alignment 0.83, like a tendon's) is the known exception.
+  EXPECT_LE(non_msk_tendons.size(), 1u) << ::testing::PrintToString(non_msk_tendons);
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numbers>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "scenario_run.h"
 
@@ -74,6 +77,7 @@ TEST(Tear, RetractingTearIsFullAndItsGapFollowsTheStumps) {
     const testing::ScenarioErrors e = testing::errors_of(r);
     ASSERT_TRUE(r.tear.suspected) << name(c);
     EXPECT_EQ(r.tear.kind, "full");
+    EXPECT_LE(r.tear.fibre_continuity, 0.5) << name(c);  // fluid: 0.2-0.45 of the tendon's
     EXPECT_LE(*e.gap_rest_error_mm, 0.55) << name(c);
     EXPECT_LE(*e.gap_peak_error_mm, 0.55) << name(c);
     ASSERT_TRUE(r.tear.separation_increase_mm);
@@ -89,6 +93,7 @@ TEST(Tear, FullTearIsFoundWithItsGap) {
     const testing::ScenarioErrors e = testing::errors_of(r);
     ASSERT_TRUE(r.tear.suspected) << name(c);
     EXPECT_EQ(r.tear.kind, "full");
+    EXPECT_LE(r.tear.fibre_continuity, 0.5) << name(c);
     EXPECT_LE(*e.gap_rest_error_mm, 0.45) << name(c);
     EXPECT_LE(*e.gap_peak_error_mm, 0.45) << name(c);
     ASSERT_TRUE(r.tear.location_mm);
@@ -105,6 +110,7 @@ TEST(Tear, PartialCleftIsReportedAsPartial) {
     EXPECT_EQ(r.tear.kind, "partial");
     EXPECT_GT(r.tear.interrupted_fraction, 0.3);
     EXPECT_LT(r.tear.interrupted_fraction, 0.9);
+    EXPECT_LE(r.tear.fibre_continuity, 0.6) << name(c);  // the cleft's fluid, some fibres above
     EXPECT_LE(*e.gap_rest_error_mm, 0.55) << name(c);
     EXPECT_LE(*e.gap_peak_error_mm, 0.55) << name(c);
   }
@@ -142,30 +148,67 @@ TEST(Tendon, LoopWithoutABrightBandIsNotFoundWithAReason) {
             StatusCode::kInvalidArgument);
 }
 
-TEST(Tendon, BandThickerThanAnyTendonIsNotFoundWithAReason) {
-  // A 20 mm bright band (a heart wall, a liver): bright enough, but no tendon is that thick.
+// One frame of `rows` x `cols` at 0.1 mm/px: dark background, a bright band over rows [top, bottom)
+// whose texture is `texture(row, col)`.
+template <typename Texture>
+imaging::CineLoop band_frame(int rows, int cols, int top, int bottom, Texture texture) {
   imaging::CineLoop::Parts parts;
-  parts.width_px = 200;
-  parts.height_px = 400;
+  parts.width_px = cols;
+  parts.height_px = rows;
   parts.frame_count = 1;
-  parts.pixels.assign(std::size_t(200 * 400), 40);
-  for (int r = 100; r < 300; ++r) {
-    for (int c = 0; c < 200; ++c) parts.pixels[std::size_t(r * 200 + c)] = 200;
+  parts.pixels.assign(std::size_t(rows * cols), 40);
+  for (int r = top; r < bottom; ++r) {
+    for (int c = 0; c < cols; ++c) parts.pixels[std::size_t(r * cols + c)] = texture(r, c);
   }
   parts.calibration.source = imaging::CalibrationSource::kUser;
   parts.calibration.spacing_mm = std::array<double, 2>{0.1, 0.1};
-  parts.region_px = {0, 0, 199, 399};
-  parts.source.width_px = 200;
-  parts.source.height_px = 400;
-  auto loop = imaging::CineLoop::create(parts);
-  ASSERT_TRUE(loop.ok()) << loop.status().to_string();
+  parts.region_px = {0, 0, cols - 1, rows - 1};
+  parts.source.width_px = cols;
+  parts.source.height_px = rows;
+  return *imaging::CineLoop::create(parts);
+}
+
+TEST(Tendon, BandThickerThanAnyTendonIsNotFoundWithAReason) {
+  // A 20 mm bright band (a heart wall, a liver): bright enough, but no tendon is that thick.
+  const imaging::CineLoop loop =
+      band_frame(400, 200, 100, 300, [](int, int) { return std::uint8_t{200}; });
   imaging::ContractionPhases phases;
   phases.level = {0.0};
-  auto trace = trace_tendon(*loop, imaging::Motion{}, phases);
+  auto trace = trace_tendon(loop, imaging::Motion{}, phases);
   ASSERT_TRUE(trace.ok());
   EXPECT_FALSE(trace->found);
   EXPECT_NE(trace->not_found_reason.find("not a tendon"), std::string::npos)
       << trace->not_found_reason;
+}
+
+TEST(Tendon, BandWithoutFibrillarTextureIsNotATendon) {
+  // A 6 mm bright band of isotropic blobs (a vessel wall, an organ's parenchyma): the right
+  // thickness, but nothing runs along it. The same band with fibrils along it is a tendon.
+  constexpr int kRows = 300, kCols = 300, kTop = 120, kBottom = 180;
+  cv::Mat blobs(kRows, kCols, CV_32F);
+  cv::randn(blobs, 0.0, 1.0);
+  cv::GaussianBlur(blobs, blobs, cv::Size(0, 0), 2.0);  // 0.2 mm round blobs
+  cv::normalize(blobs, blobs, 140.0, 250.0, cv::NORM_MINMAX);
+  imaging::ContractionPhases phases;
+  phases.level = {0.0};
+
+  const imaging::CineLoop isotropic = band_frame(kRows, kCols, kTop, kBottom, [&](int r, int c) {
+    return std::uint8_t(blobs.at<float>(r, c));
+  });
+  auto trace = trace_tendon(isotropic, imaging::Motion{}, phases);
+  ASSERT_TRUE(trace.ok());
+  EXPECT_FALSE(trace->found);
+  EXPECT_NE(trace->not_found_reason.find("no fibrillar texture"), std::string::npos)
+      << trace->not_found_reason;
+
+  // Fibrils: bright lines 0.4 mm apart along the band, with the same blobs along them.
+  const imaging::CineLoop fibrillar = band_frame(kRows, kCols, kTop, kBottom, [&](int r, int c) {
+    const double fibril = 0.5 + 0.5 * std::cos(2.0 * std::numbers::pi * r / 4.0);
+    return std::uint8_t(140.0 + 100.0 * fibril + 0.1 * (blobs.at<float>(r, c) - 195.0));
+  });
+  trace = trace_tendon(fibrillar, imaging::Motion{}, phases);
+  ASSERT_TRUE(trace.ok());
+  EXPECT_TRUE(trace->found) << trace->not_found_reason;
 }
 
 }  // namespace

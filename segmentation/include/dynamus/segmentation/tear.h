@@ -18,12 +18,14 @@ namespace dynamus::segmentation {
 struct TearFrame {
   std::optional<double> gap_mm;  // between the stump ends along the fibre axis
   std::optional<PointMm> proximal_end_mm, distal_end_mm;  // the stump ends the gap is measured at
-  std::vector<PointMm> polygon_mm;                         // outline of the defect
+  std::vector<PointMm> polygon_mm;                        // outline of the defect
 };
 
 // Each in [0, 1]; the score combines them.
 struct TearScoreComponents {
-  double discontinuity = 0.0;     // loss of fibrillar continuity (orientation coherence)
+  // Loss of fibrillar continuity: the mean of the share of the thickness the defect crosses and
+  // the loss of orientation coherence across it (1 - fibre_continuity).
+  double discontinuity = 0.0;
   double hypoechogenicity = 0.0;  // darkness of the defect against the intact tendon
   double separation = 0.0;        // stumps moving apart / strain concentration with contraction
 };
@@ -33,7 +35,9 @@ struct Tear {
   std::string kind = "none";  // "none", "partial", "full"
   double score = 0.0;         // [0, 1]
   TearScoreComponents components;
-  double interrupted_fraction = 0.0;   // share of the tendon's thickness the defect crosses
+  double interrupted_fraction = 0.0;  // share of the tendon's thickness the defect crosses
+  // Fibrillar alignment left across the defect against the intact tendon's, in [0, 1].
+  double fibre_continuity = 1.0;
   std::optional<PointMm> location_mm;  // the defect's centre at rest
   std::vector<TearFrame> frames;       // one per frame; empty entries when not suspected
   std::optional<double> gap_rest_mm, gap_peak_mm, separation_increase_mm;
