@@ -50,7 +50,8 @@ Range value_range(const Series& series) {
     if (!v) continue;
     range = range ? Range{std::min(range->lo, *v), std::max(range->hi, *v)} : Range{*v, *v};
   }
-  if (!range) return {0.0, 1.0};
+  if (!range) return {0.0, std::max(1.0, series.full_scale)};
+  range->hi = std::max(range->hi, series.full_scale);
   // Start at zero for quantities that are never negative (all here), so that a change in
   // thickness is seen in proportion; room above the top for the rest and peak labels.
   const double lo = std::min(0.0, range->lo);
@@ -96,7 +97,8 @@ void draw_plot(cairo_t* cr, const Box& box, const ReportContent& content, const 
     cairo_stroke(cr);
     text_at(cr, tick_text(v, y_step), area.x - kTickLength - 2, py(v), 1.0, 0.5);
   }
-  const double x_step = tick_step(x_hi - x_lo);
+  // Frame numbers are whole.
+  const double x_step = std::max(tick_step(x_hi - x_lo), content.x_label == "frame" ? 1.0 : 0.0);
   for (double x = std::ceil(x_lo / x_step) * x_step; x <= x_hi + 1e-9; x += x_step) {
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_move_to(cr, px(x), area.y + area.height);
@@ -115,13 +117,16 @@ void draw_plot(cairo_t* cr, const Box& box, const ReportContent& content, const 
   text_at(cr, series.y_label, 0, 0, 0.5, 0.0);
   cairo_restore(cr);
 
-  // Rest and peak frames.
+  // Rest and peak frames; the peak's label a line lower when the two are close.
   cairo_set_source_rgb(cr, kMarkRgb[0], kMarkRgb[1], kMarkRgb[2]);
   const double dashes[] = {3.0, 2.0};
+  std::optional<double> rest_at;
   for (const auto& [frame, name] :
        {std::pair{content.rest_frame_index, "rest"}, std::pair{content.peak_frame_index, "peak"}}) {
     if (std::size_t(frame) >= content.x.size()) continue;
     const double at = px(content.x[std::size_t(frame)]);
+    const double label_y = area.y + 2 + (rest_at && std::abs(*rest_at - at) < 30 ? 10 : 0);
+    if (!rest_at) rest_at = at;
     cairo_set_dash(cr, dashes, 2, 0);
     cairo_move_to(cr, at, area.y);
     cairo_line_to(cr, at, area.y + area.height);
@@ -129,7 +134,7 @@ void draw_plot(cairo_t* cr, const Box& box, const ReportContent& content, const 
     cairo_set_dash(cr, nullptr, 0, 0);
     // Inside the plot, beside the line, on the side with room.
     const bool right = at < area.x + area.width - 30;
-    text_at(cr, name, right ? at + 2 : at - 2, area.y + 2, right ? 0.0 : 1.0, 0.0);
+    text_at(cr, name, right ? at + 2 : at - 2, label_y, right ? 0.0 : 1.0, 0.0);
   }
 
   // The data: a line through measured frames, broken where a frame was not measured.

@@ -18,6 +18,8 @@ namespace dynamus::reporting {
 // The source DICOM instance the results refer to.
 struct SourceInstance {
   std::string study_uid, series_uid, sop_class_uid, instance_uid;
+  // Frames may be referenced by number only in a multi-frame SOP class.
+  bool multi_frame = false;
 };
 
 struct ResultStudy {

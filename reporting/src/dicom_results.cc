@@ -41,6 +41,16 @@ const DcmTagKey kType2[] = {
     DCM_StudyDate,      DCM_StudyTime, DCM_ReferringPhysicianName, DCM_StudyID,
     DCM_AccessionNumber};
 
+// The multi-frame SOP classes an ultrasound loop comes in.
+const std::string_view kMultiFrameClasses[] = {
+    UID_UltrasoundMultiframeImageStorage,
+    UID_RETIRED_UltrasoundMultiframeImageStorage,
+    UID_EnhancedUSVolumeStorage,
+    UID_MultiframeSingleBitSecondaryCaptureImageStorage,
+    UID_MultiframeGrayscaleByteSecondaryCaptureImageStorage,
+    UID_MultiframeGrayscaleWordSecondaryCaptureImageStorage,
+    UID_MultiframeTrueColorSecondaryCaptureImageStorage};
+
 std::string now(const char* format) {
   const std::time_t t = std::time(nullptr);
   std::tm local{};
@@ -99,9 +109,11 @@ Status build_secondary_capture(DcmDataset& dataset, const ReportContent& content
     DYNAMUS_RETURN_IF_ERROR(put(*item, DCM_ReferencedSOPClassUID, study.reference->sop_class_uid));
     DYNAMUS_RETURN_IF_ERROR(
         put(*item, DCM_ReferencedSOPInstanceUID, study.reference->instance_uid));
-    DYNAMUS_RETURN_IF_ERROR(
-        put(*item, DCM_ReferencedFrameNumber,
-            fmt::format("{}\\{}", content.rest_frame_index + 1, content.peak_frame_index + 1)));
+    if (study.reference->multi_frame) {
+      DYNAMUS_RETURN_IF_ERROR(
+          put(*item, DCM_ReferencedFrameNumber,
+              fmt::format("{}\\{}", content.rest_frame_index + 1, content.peak_frame_index + 1)));
+    }
   }
 
   const int width = std::max(content.rest_frame.width_px, content.peak_frame.width_px);
@@ -145,6 +157,8 @@ Result<SourceInstance> source_instance(DcmDataset& source) {
     }
     *value = text.c_str();
   }
+  instance.multi_frame = std::find(std::begin(kMultiFrameClasses), std::end(kMultiFrameClasses),
+                                   instance.sop_class_uid) != std::end(kMultiFrameClasses);
   return instance;
 }
 

@@ -120,7 +120,9 @@ DSRImageReferenceValue measured_on(const Measurement& m, const ReportContent& co
                                    const ResultStudy& study, DcmDataset& sc) {
   if (study.reference) {
     DSRImageReferenceValue image(study.reference->sop_class_uid, study.reference->instance_uid);
-    if (m.frame >= 0) image.getFrameList().addItem(Sint32(m.frame + 1));
+    if (m.frame >= 0 && study.reference->multi_frame) {
+      image.getFrameList().addItem(Sint32(m.frame + 1));
+    }
     return image;
   }
   OFString sop_class, instance;

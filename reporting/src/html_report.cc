@@ -112,6 +112,9 @@ Result<std::string> report_html(const ReportContent& content) {
       "dimension. The tear score and its components lie in [0, 1].</p>\n";
 
   html += "<h2>Over the loop</h2>\n";
+  if (content.series.empty()) {
+    html += "<p>A still image: nothing changes over time, so there is nothing to plot.</p>\n";
+  }
   for (const Series& series : content.series) {
     DYNAMUS_ASSIGN_OR_RETURN(const std::string png,
                              plot_png(content, series, kPlotWidthPx, kPlotHeightPx, kPlotScale));

@@ -107,7 +107,7 @@ void draw_header(PageWriter& page, const ReportContent& content) {
       page.font(kBodySize, true);
       page.text(label, x, page.y());
       page.font(kBodySize, false);
-      draw_wrapped(page.cr(), value, x + 72, page.y(), column - 80, kLine);
+      draw_wrapped(page.cr(), value, x + 80, page.y(), column - 88, kLine);
     }
     page.advance(kLine);
   }
@@ -215,6 +215,12 @@ void draw_measurements(PageWriter& page, const ReportContent& content) {
 void draw_plots(PageWriter& page, const ReportContent& content) {
   page.new_page();
   page.heading("Over the loop");
+  if (content.series.empty()) {
+    page.font(kBodySize, false);
+    page.text("A still image: nothing changes over time, so there is nothing to plot.", kMargin,
+              page.y());
+    page.advance(kLine);
+  }
   for (const Series& series : content.series) {
     page.need(kPlotHeight + 8);
     draw_plot(page.cr(), {kMargin, page.y(), page.width(), kPlotHeight}, content, series);

@@ -5,6 +5,7 @@
 #include "dynamus/core/version.h"
 #include "dynamus/overlay/overlay.h"
 #include "dynamus/segmentation/result_json.h"
+#include "utf8.h"
 
 namespace dynamus::reporting {
 namespace {
@@ -110,7 +111,7 @@ ReportContent report_content(const imaging::CineLoop& loop,
   for (int f = 0; f < frames; ++f) {
     content.x.push_back(loop.has_timing() ? loop.timing().timestamps_s[std::size_t(f)] : double(f));
   }
-  Series level{"Contraction level", "level (%)", {}};
+  Series level{"Contraction level", "level (%)", {}, 100.0};
   Series gap{"Gap between the stump ends", "gap (mm)", {}};
   Series thickness{"Tendon thickness (median across the tendon)", "thickness (mm)", {}};
   for (int f = 0; f < frames; ++f) {
@@ -123,7 +124,7 @@ ReportContent report_content(const imaging::CineLoop& loop,
     const auto& median = analysis.tendon_thickness.per_frame_median_mm;
     thickness.values.push_back(i < median.size() ? median[i] : std::nullopt);
   }
-  content.series = {std::move(level), std::move(gap), std::move(thickness)};
+  if (frames > 1) content.series = {std::move(level), std::move(gap), std::move(thickness)};
 
   // result.json's own provenance, so the report cannot disagree with it.
   const nlohmann::json result = segmentation::result_json(loop, params, analysis);
@@ -153,8 +154,11 @@ ReportContent report_content(const imaging::CineLoop& loop,
     content.notes.push_back(
         "The calibration contradicts the image: distances in mm are not to be relied on.");
   }
-  for (const std::string& warning : loop.warnings()) content.notes.push_back(warning);
-  for (const std::string& warning : analysis.warnings) content.notes.push_back(warning);
+  for (const std::string& warning : loop.warnings()) content.notes.push_back(valid_utf8(warning));
+  for (const std::string& warning : analysis.warnings) {
+    content.notes.push_back(valid_utf8(warning));
+  }
+  for (auto& field : content.provenance) field.second = valid_utf8(field.second);
   return content;
 }
 

@@ -36,6 +36,7 @@ using testing::run_command;
 
 constexpr const char* kPatientName = "TESTPATIENT^ANNA";
 constexpr const char* kPatientId = "PID-4711-XY";
+constexpr const char* kPatientShown = "TESTPATIENT, ANNA";  // as the report writes it
 constexpr int kFrames = 30;
 constexpr double kValueToleranceMm = 0.01;
 
@@ -132,7 +133,7 @@ TEST_F(ReportTest, HtmlIsSelfContainedAndListsTheMeasurementsWithUnits) {
   EXPECT_NE(html.find(fmt::format("<td>Tear score</td><td class=\"value\">{:.2f}</td><td>1</td>",
                                   tear.score)),
             std::string::npos);
-  EXPECT_NE(html.find(kPatientName), std::string::npos);
+  EXPECT_NE(html.find(kPatientShown), std::string::npos);
   EXPECT_NE(html.find("Parameter hash"), std::string::npos);
 }
 
@@ -157,7 +158,7 @@ TEST_F(ReportTest, PdfHasItsPagesAndTheMeasurementText) {
         std::regex_search(text.out, std::regex(fmt::format("{}\\s+{:.1f}\\s+mm", label, value))))
         << label;
   }
-  for (const char* expected : {kPatientName, "Key frames", "Measurements", "Over the loop",
+  for (const char* expected : {kPatientShown, "Key frames", "Measurements", "Over the loop",
                                "time (s)", "Provenance", "Parameter hash", "dicom-region"}) {
     EXPECT_NE(text.out.find(expected), std::string::npos) << expected;
   }
@@ -324,6 +325,43 @@ TEST_F(ReportTest, AnonymisedOutputsNameNoPatientAndStartANewStudy) {
   EXPECT_EQ(dicom_string(sr, DCM_PatientBirthDate), "");
   EXPECT_EQ(dicom_string(anon / "dicom" / "sc.dcm", DCM_StudyInstanceUID),
             dicom_string(sr, DCM_StudyInstanceUID));
+}
+
+// A Latin-1 header (as from many scanners) reaches the report as UTF-8, names as people write
+// them; bytes no character set explains become '?', so cairo and HTML can show the rest.
+TEST_F(ReportTest, StudyHeaderIsReadableUtf8FromALatin1Source) {
+  const fs::path latin1 = *dir_ / "latin1.dcm";
+  DcmFileFormat file;
+  ASSERT_TRUE(file.loadFile((*dir_ / "study.dcm").c_str()).good());
+  DcmDataset& data = *file.getDataset();
+  ASSERT_TRUE(data.putAndInsertString(DCM_SpecificCharacterSet, "ISO_IR 100").good());
+  ASSERT_TRUE(data.putAndInsertString(DCM_PatientName, "M\xfcller^J\xfcrgen").good());
+  ASSERT_TRUE(data.putAndInsertString(DCM_InstitutionName, "Klinik K\xf6ln").good());
+  ASSERT_TRUE(data.putAndInsertString(DCM_PatientSex, "F").good());
+  ASSERT_TRUE(file.saveFile(latin1.c_str(), EXS_LittleEndianExplicit).good());
+  Result<imaging::CineLoop> loop = imaging::load(latin1.string());
+  ASSERT_TRUE(loop.ok()) << loop.status().to_string();
+  Result<StudyHeader> header = read_study_header(*loop, false);
+  ASSERT_TRUE(header.ok()) << header.status().to_string();
+  const std::map<std::string, std::string> fields(header->fields.begin(), header->fields.end());
+  EXPECT_EQ(fields.at("Patient"), "M\xc3\xbcller, J\xc3\xbcrgen");
+  EXPECT_EQ(fields.at("Institution"), "Klinik K\xc3\xb6ln");
+  EXPECT_EQ(fields.at("Sex"), "female");
+  EXPECT_EQ(fields.at("Patient ID"), kPatientId);
+  // Without a character set, a Latin-1 byte is not ASCII: replaced, the rest kept.
+  ASSERT_TRUE(data.findAndDeleteElement(DCM_SpecificCharacterSet).good());
+  ASSERT_TRUE(data.putAndInsertString(DCM_PatientName, "B\xe4r^Ida").good());
+  ASSERT_TRUE(file.saveFile(latin1.c_str(), EXS_LittleEndianExplicit).good());
+  Result<imaging::CineLoop> unlabelled = imaging::load(latin1.string());
+  ASSERT_TRUE(unlabelled.ok()) << unlabelled.status().to_string();
+  Result<StudyHeader> replaced = read_study_header(*unlabelled, false);
+  ASSERT_TRUE(replaced.ok());
+  EXPECT_EQ(replaced->fields.front(), (std::pair<std::string, std::string>{"Patient", "B?r, Ida"}));
+  Result<StudyHeader> anonymized = read_study_header(*loop, true);
+  ASSERT_TRUE(anonymized.ok());
+  for (const auto& [label, value] : anonymized->fields) {
+    EXPECT_TRUE(label == "Patient" || label == "Modality" || label == "Manufacturer") << label;
+  }
 }
 
 TEST(Report, ALoopWithoutDicomGetsANewStudyAndOnlyItsFileNameInTheHeader) {

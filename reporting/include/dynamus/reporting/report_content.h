@@ -51,6 +51,7 @@ struct Series {
   std::string title;                          // "Gap between the stump ends"
   std::string y_label;                        // "gap (mm)"
   std::vector<std::optional<double>> values;  // one per frame
+  double full_scale = 0.0;  // the y axis reaches at least this (100 for a level in %)
 };
 
 struct ReportContent {
@@ -61,7 +62,8 @@ struct ReportContent {
   std::vector<Measurement> measurements;  // tear, tendon, score, muscle (measured or not)
   std::string x_label;                    // "time (s)" or "frame"
   std::vector<double> x;                  // one per frame
-  std::vector<Series> series;             // contraction level, gap, tendon thickness
+  // Contraction level, gap, tendon thickness; empty for a still image (nothing changes in time).
+  std::vector<Series> series;
   // Provenance, label and value: version, parameters, their hash, calibration, tracker, input.
   std::vector<std::pair<std::string, std::string>> provenance;
   std::vector<std::string> notes;  // warnings of the loader and the analysis
