@@ -101,8 +101,7 @@ Result<std::string> report_html(const ReportContent& content) {
       "<tr><th>Measurement</th><th>Value</th><th>Unit</th><th>Frame</th></tr>\n";
   for (const Measurement& m : content.measurements) {
     const std::string frame = m.frame >= 0 ? std::to_string(m.frame) : "loop";
-    const std::string value =
-        m.value ? fmt::format("{:.{}f}", *m.value, m.decimals) : "not measured";
+    const std::string value = m.value_text();
     html += fmt::format("<tr{}><td>{}</td><td class=\"value\">{}</td><td>{}</td><td>{}</td></tr>\n",
                         m.value ? "" : " class=\"missing\"", escaped(m.label), value,
                         escaped(m.unit), frame);

@@ -197,8 +197,7 @@ void draw_measurements(PageWriter& page, const ReportContent& content) {
     page.font(kBodySize, false);
     if (!m.value) cairo_set_source_rgb(page.cr(), 0.45, 0.45, 0.45);
     page.text(m.label, kMargin, page.y());
-    page.right_aligned(m.value ? fmt::format("{:.{}f}", *m.value, m.decimals) : "not measured",
-                       value_right, page.y());
+    page.right_aligned(m.value_text(), value_right, page.y());
     page.text(m.unit, unit_x, page.y());
     page.text(m.frame >= 0 ? std::to_string(m.frame) : "loop", frame_x, page.y());
     page.advance(kLine);

@@ -86,12 +86,8 @@ RgbImage key_frame(const imaging::CineLoop& loop, const segmentation::Analysis& 
 
 }  // namespace
 
-std::string Measurement::text() const {
-  if (!value) return "not measured";
-  std::string number = fmt::format("{:.{}f}", *value, decimals);
-  if (unit == "mm") return number + " mm";
-  if (unit == "deg") return number + " deg";
-  return number;  // {ratio} and 1 have no unit to show
+std::string Measurement::value_text() const {
+  return value ? fmt::format("{:.{}f}", *value, decimals) : "not measured";
 }
 
 ReportContent report_content(const imaging::CineLoop& loop,

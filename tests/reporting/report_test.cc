@@ -37,7 +37,7 @@ using testing::run_command;
 constexpr const char* kPatientName = "TESTPATIENT^ANNA";
 constexpr const char* kPatientId = "PID-4711-XY";
 constexpr const char* kPatientShown = "TESTPATIENT, ANNA";  // as the report writes it
-constexpr int kFrames = 30;
+constexpr int kFrames = 20;
 constexpr double kValueToleranceMm = 0.01;
 
 std::string read_file(const fs::path& path) {
@@ -70,6 +70,10 @@ class ReportTest : public ::testing::Test {
     params.scenario = phantom::Scenario::kRetractingTear;
     params.seed = 5;
     params.frames = kFrames;
+    // The bundled scans' size: each test runs in its own process, so this runs once per test.
+    params.width_px = 320;
+    params.height_px = 240;
+    params.spacing_mm = 0.15;
     Result<phantom::PhantomLoop> phantom = phantom::simulate(params);
     ASSERT_TRUE(phantom.ok()) << phantom.status().to_string();
     imaging::DicomCineIdentity identity;

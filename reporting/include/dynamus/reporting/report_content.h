@@ -42,8 +42,8 @@ struct Measurement {
   std::string unit;             // UCUM: "mm", "{ratio}", "1", "deg"
   int decimals = 1;
   int frame = -1;  // the frame measured on, or -1 for the whole loop
-  // "9.8 mm", "1.50", "0.93" or "not measured".
-  std::string text() const;
+  // The value to the row's decimals ("9.8", "1.50") or "not measured".
+  std::string value_text() const;
 };
 
 // Per-frame values for the plots: x is t_s when the loop is timed, else the frame index.
