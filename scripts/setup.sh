@@ -10,6 +10,8 @@ packages=(
   dcmtk libdcmtk-dev                 # DICOM writing/networking; dcmdump for checks
   dicom3tools                        # dciodvfy: the tests validate written DICOM against its IOD
   libopencv-dev ffmpeg               # video I/O (FFmpeg backend), image processing
+  libcairo2-dev fonts-dejavu-core    # the PDF report and its plots (cairo draws in DejaVu Sans)
+  poppler-utils                      # pdftotext/pdfinfo: the tests read the PDF report back
   libinsighttoolkit5-dev             # MetaImage/NRRD (PLUS sequences), filters
   libssl-dev zlib1g-dev              # SHA-256 of inputs; zlib checks of MetaImage data
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev

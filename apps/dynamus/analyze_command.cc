@@ -1,7 +1,9 @@
-// dynamus analyze INPUT -o DIR [--tracker NAME] [--step PX]: the whole analysis of a loop.
-// Writes DIR/rest.png and DIR/peak.png (annotated key frames), DIR/frames.csv (per-frame
-// measurements) and, last, DIR/result.json (dynamus.analysis/1): each file atomically, so a
-// result.json present means a complete analysis. The findings go to stdout.
+// dynamus analyze INPUT -o DIR [--tracker NAME] [--step PX] [--report] [--dicom] [--anonymize]:
+// the whole analysis of a loop. Writes DIR/rest.png and DIR/peak.png (annotated key frames),
+// DIR/frames.csv (per-frame measurements), with --report DIR/report.html, DIR/report.pdf and
+// DIR/loop.mp4, with --dicom DIR/dicom/sc.dcm and DIR/dicom/sr.dcm and, last, DIR/result.json
+// (dynamus.analysis/1): each file atomically, so a result.json present means a complete analysis.
+// The findings go to stdout.
 #include <iostream>
 
 #include "cli_common.h"
@@ -15,6 +17,7 @@ struct AnalyzeArgs {
   std::string input;
   std::string output_dir;
   segmentation::AnalysisParams params;
+  reporting::FolderOptions folder;
   InputOptions input_options;
 };
 
@@ -25,7 +28,7 @@ Status run(const AnalyzeArgs& args) {
   Result<segmentation::Analysis> analysis = segmentation::analyze(loop, args.params);
   if (!analysis.ok()) return analysis.status().with_context(args.input);
   DYNAMUS_RETURN_IF_ERROR(
-      reporting::write_analysis_folder(args.output_dir, loop, args.params, *analysis));
+      reporting::write_analysis_folder(args.output_dir, loop, args.params, *analysis, args.folder));
   std::cout << reporting::findings_text(loop, *analysis);
   return ok_status();
 }
@@ -45,6 +48,12 @@ void add_analyze_command(CLI::App& app, int& exit_code) {
   command->add_option("--step", args->params.step_px, "motion grid step in pixels")
       ->check(CLI::Range(2, 64))
       ->capture_default_str();
+  command->add_flag("--report", args->folder.report,
+                    "also DIR/report.html, DIR/report.pdf and DIR/loop.mp4 (annotated loop)");
+  command->add_flag("--dicom", args->folder.dicom,
+                    "also DIR/dicom/sc.dcm (annotated key frames) and DIR/dicom/sr.dcm (TID 1500)");
+  command->add_flag("--anonymize", args->folder.anonymize,
+                    "report and DICOM results with a pseudonym, without patient IDs or dates");
   args->input_options.add_to(*command);
   command->callback([args, &exit_code] {
     const Status status = run(*args);

@@ -5,6 +5,10 @@
 #include "dynamus/core/atomic_file.h"
 #include "dynamus/overlay/overlay.h"
 #include "dynamus/reporting/annotated_frame.h"
+#include "dynamus/reporting/dicom_results.h"
+#include "dynamus/reporting/report.h"
+#include "dynamus/reporting/report_content.h"
+#include "dynamus/reporting/study_header.h"
 #include "dynamus/segmentation/result_json.h"
 
 namespace dynamus::reporting {
@@ -14,10 +18,16 @@ std::string mm(const std::optional<double>& value) {
   return value ? fmt::format("{:.1f} mm", *value) : "not measured";
 }
 
-Status write_key_frame(const std::filesystem::path& path, const imaging::CineLoop& loop,
-                       const segmentation::Analysis& analysis, int frame) {
-  const overlay::FrameOverlay drawn = overlay::frame_overlay(loop, analysis, frame);
-  return reporting::write_png(path, reporting::render_annotated_frame(loop, drawn));
+RgbImage key_frame(const imaging::CineLoop& loop, const segmentation::Analysis& analysis,
+                   int frame) {
+  return render_annotated_frame(loop, overlay::frame_overlay(loop, analysis, frame));
+}
+
+Status write_report(const std::filesystem::path& dir, const imaging::CineLoop& loop,
+                    const segmentation::Analysis& analysis, const ReportContent& content) {
+  DYNAMUS_RETURN_IF_ERROR(write_report_html(dir / "report.html", content));
+  DYNAMUS_RETURN_IF_ERROR(write_report_pdf(dir / "report.pdf", content));
+  return write_annotated_video(dir / "loop.mp4", loop, analysis);
 }
 
 }  // namespace
@@ -73,7 +83,7 @@ std::string findings_text(const imaging::CineLoop& loop, const segmentation::Ana
 
 Status write_analysis_folder(const std::filesystem::path& dir, const imaging::CineLoop& loop,
                              const segmentation::AnalysisParams& params,
-                             const segmentation::Analysis& analysis) {
+                             const segmentation::Analysis& analysis, const FolderOptions& options) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   if (error) {
@@ -81,12 +91,25 @@ Status write_analysis_folder(const std::filesystem::path& dir, const imaging::Ci
                   fmt::format("cannot create the output folder: {}", error.message()),
                   dir.string());
   }
+  std::optional<ReportContent> content;
+  if (options.report || options.dicom) {
+    DYNAMUS_ASSIGN_OR_RETURN(StudyHeader header, read_study_header(loop, options.anonymize));
+    content = report_content(loop, params, analysis, std::move(header));
+  }
   DYNAMUS_RETURN_IF_ERROR(
-      write_key_frame(dir / "rest.png", loop, analysis, analysis.phases.rest_frame));
+      write_png(dir / "rest.png", content ? content->rest_frame
+                                          : key_frame(loop, analysis, analysis.phases.rest_frame)));
   DYNAMUS_RETURN_IF_ERROR(
-      write_key_frame(dir / "peak.png", loop, analysis, analysis.phases.peak_frame));
+      write_png(dir / "peak.png", content ? content->peak_frame
+                                          : key_frame(loop, analysis, analysis.phases.peak_frame)));
   DYNAMUS_RETURN_IF_ERROR(
       write_text_file_atomically(dir / "frames.csv", segmentation::frames_csv(loop, analysis)));
+  if (options.report) DYNAMUS_RETURN_IF_ERROR(write_report(dir, loop, analysis, *content));
+  if (options.dicom) {
+    Result<DicomResultPaths> written =
+        write_dicom_results(dir / "dicom", loop, *content, options.anonymize);
+    if (!written.ok()) return written.status();
+  }
   return write_text_file_atomically(
       dir / kResultFileName, segmentation::result_json(loop, params, analysis).dump(2) + "\n");
 }

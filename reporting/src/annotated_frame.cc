@@ -169,21 +169,26 @@ RgbImage render_annotated_frame(const imaging::CineLoop& loop, const overlay::Fr
   return result;
 }
 
-Status write_png(const std::filesystem::path& path, const RgbImage& image) {
-  return write_file_atomically(path, [&](const std::filesystem::path& temporary) -> Status {
-    cv::Mat rgb(image.height_px, image.width_px, CV_8UC3,
-                const_cast<std::uint8_t*>(image.rgb.data()));
-    cv::Mat bgr_image;
-    cv::cvtColor(rgb, bgr_image, cv::COLOR_RGB2BGR);
-    try {
-      if (!cv::imwrite(temporary.string(), bgr_image)) {
-        return Status(StatusCode::kUnreadable, "cannot write the PNG");
-      }
-    } catch (const cv::Exception& error) {
-      return Status(StatusCode::kUnreadable, fmt::format("cannot write the PNG: {}", error.what()));
+Result<std::string> encode_png(const RgbImage& image) {
+  cv::Mat rgb(image.height_px, image.width_px, CV_8UC3,
+              const_cast<std::uint8_t*>(image.rgb.data()));
+  cv::Mat bgr_image;
+  cv::cvtColor(rgb, bgr_image, cv::COLOR_RGB2BGR);
+  std::vector<std::uint8_t> png;
+  try {
+    if (!cv::imencode(".png", bgr_image, png)) {
+      return Status(StatusCode::kInternal, "cannot encode the PNG");
     }
-    return ok_status();
-  });
+  } catch (const cv::Exception& error) {
+    return Status(StatusCode::kInternal, fmt::format("cannot encode the PNG: {}", error.what()));
+  }
+  return std::string(png.begin(), png.end());
+}
+
+Status write_png(const std::filesystem::path& path, const RgbImage& image) {
+  Result<std::string> png = encode_png(image);
+  if (!png.ok()) return png.status().with_context(path.string());
+  return write_text_file_atomically(path, *png);
 }
 
 }  // namespace dynamus::reporting

@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -149,6 +150,68 @@ TEST(AnalyzeCommand, MeasuresARealStillImageAndSaysItHasNoMotion) {
   EXPECT_TRUE(result["muscle"]["found"].get<bool>());
   const std::string warnings = result["quality"]["warnings"].dump();
   EXPECT_NE(warnings.find("still image"), std::string::npos) << warnings;
+}
+
+std::set<std::string> names_in(const std::filesystem::path& dir) {
+  std::set<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    names.insert(entry.path().filename().string());
+  return names;
+}
+
+CommandRun analyze_bundled_tear(const testing::TempDir& dir, const std::string& options) {
+  return run_dynamus("analyze " + shell_quoted(kSamples + "/retracting-tear.dcm") + " -o " +
+                     shell_quoted(dir.path()) + " " + options);
+}
+
+TEST(AnalyzeCommand, ReportAndDicomResultsJoinTheAnalysisFolder) {
+  testing::TempDir dir;
+  ASSERT_EQ(analyze_bundled_tear(dir, "--report --dicom").exit_code, 0);
+  EXPECT_EQ(names_in(dir.path()),
+            (std::set<std::string>{"dicom", "frames.csv", "loop.mp4", "peak.png", "report.html",
+                                   "report.pdf", "rest.png", "result.json"}))
+      << "no temporaries left";
+  EXPECT_EQ(names_in(dir / "dicom"), (std::set<std::string>{"sc.dcm", "sr.dcm"}));
+  std::ifstream html(dir / "report.html");
+  const std::string text((std::istreambuf_iterator<char>(html)), {});
+  EXPECT_NE(text.find("DYNAMUS, PHANTOM"), std::string::npos) << "the source's patient";
+}
+
+// Every output of an anonymised analysis, the PDF read as text: the simulator's patient
+// (DYNAMUS^PHANTOM, ID PHANTOM-<scenario>-<seed>) appears in none.
+TEST(AnalyzeCommand, AnonymizeLeavesNoPatientNameOrIdInAnyOutput) {
+  testing::TempDir dir;
+  ASSERT_EQ(analyze_bundled_tear(dir, "--report --dicom --anonymize").exit_code, 0);
+  int files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path())) {
+    if (!entry.is_regular_file()) continue;
+    std::string content;
+    if (entry.path().extension() == ".pdf") {
+      if (!testing::have_tool("pdftotext")) continue;
+      content = testing::run_command("pdftotext " + shell_quoted(entry.path()) + " -").out;
+      EXPECT_NE(content.find("ANON-"), std::string::npos) << "the pseudonym instead";
+    } else {
+      std::ifstream file(entry.path(), std::ios::binary);
+      content.assign(std::istreambuf_iterator<char>(file), {});
+    }
+    EXPECT_EQ(content.find("PHANTOM"), std::string::npos) << entry.path();
+    ++files;
+  }
+  EXPECT_GE(files, 8);
+}
+
+// A still image without DICOM: a one-frame video, and DICOM results in a new study.
+TEST(AnalyzeCommand, ReportsAStillImageWithoutDicom) {
+  DYNAMUS_REQUIRE_REALDATA(image, "msk/dltrack_apo_pair/raw_apo12_0_1929.tif");
+  testing::TempDir dir;
+  ASSERT_EQ(run_dynamus("analyze " + shell_quoted(image) + " --spacing 0.1 -o " +
+                        shell_quoted(dir.path()) + " --report --dicom")
+                .exit_code,
+            0);
+  for (const char* name :
+       {"report.html", "report.pdf", "loop.mp4", "dicom/sc.dcm", "dicom/sr.dcm", "result.json"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir / name)) << name;
+  }
 }
 
 }  // namespace

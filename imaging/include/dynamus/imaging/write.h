@@ -3,8 +3,11 @@
 // existing file at the path untouched.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "dynamus/core/status.h"
 #include "dynamus/imaging/cine_loop.h"
@@ -48,5 +51,16 @@ Status write_dicom(const CineLoop& loop, const DicomCineIdentity& identity,
 // repeating the last one. kInvalidArgument for a loop without an fps or a path not ending in
 // ".mp4" (FFmpeg picks the container from the extension).
 Status write_video(const CineLoop& loop, const std::filesystem::path& path);
+
+// Fills `rgb` with frame `frame` (width_px * height_px * 3 bytes, row-major); an error stops the
+// video and is returned.
+using RgbFrameSource = std::function<Status(int frame, std::vector<std::uint8_t>& rgb)>;
+
+// Any frames as H.264 MP4 (fourcc 'avc1') at `fps`, written atomically: the frames of
+// write_video, or annotated ones (reporting). Odd sizes gain a column or row repeating the last.
+// kInvalidArgument for a path not ending in ".mp4" or a non-positive fps or size, kUnsupported
+// when FFmpeg cannot encode H.264 here.
+Status write_rgb_video(const std::filesystem::path& path, double fps, int width_px, int height_px,
+                       int frame_count, const RgbFrameSource& source);
 
 }  // namespace dynamus::imaging

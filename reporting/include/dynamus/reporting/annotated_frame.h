@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "dynamus/core/status.h"
@@ -22,8 +23,11 @@ struct RgbImage {
 // The frame overlay.frame of the loop, enlarged `scale` times (0: the smallest scale that makes
 // the image at least 800 px wide, so that labels stay readable). Needs a calibrated loop to place
 // the overlay (without one only the frame and the caption are drawn).
-RgbImage render_annotated_frame(const imaging::CineLoop& loop,
-                                const overlay::FrameOverlay& overlay, int scale = 0);
+RgbImage render_annotated_frame(const imaging::CineLoop& loop, const overlay::FrameOverlay& overlay,
+                                int scale = 0);
+
+// The image as PNG bytes (OpenCV). kInternal when encoding fails.
+Result<std::string> encode_png(const RgbImage& image);
 
 // PNG, written atomically. kUnreadable (I/O) or kNotFound (no folder) naming the path.
 Status write_png(const std::filesystem::path& path, const RgbImage& image);
