@@ -85,8 +85,7 @@ class BatchRun {
         studies_dir_(options.output_dir / kStudiesFolderName),
         params_hash_(params_hash(options.worker.extra_args)) {}
 
-  Result<BatchResult> run() {
-    DYNAMUS_ASSIGN_OR_RETURN(const std::vector<fs::path> inputs, discover_inputs(options_.inputs));
+  Result<BatchResult> run(const std::vector<fs::path>& inputs) {
     DYNAMUS_RETURN_IF_ERROR(plan(inputs));
     record_.started_utc = utc_now();
     record_.dynamus_version = kVersion;
@@ -398,6 +397,8 @@ Result<std::string> input_sha256(const fs::path& path) {
 
 Result<BatchResult> run_batch(const BatchOptions& options) {
   if (options.jobs < 1) return Status(StatusCode::kInvalidArgument, "--jobs must be at least 1");
+  // Inputs first: a bad argument leaves no output folder behind.
+  DYNAMUS_ASSIGN_OR_RETURN(const std::vector<fs::path> inputs, discover_inputs(options.inputs));
   DYNAMUS_ASSIGN_OR_RETURN(FolderLock lock, FolderLock::acquire(options.output_dir));
   const fs::path studies_dir = options.output_dir / kStudiesFolderName;
   std::error_code error;
@@ -415,7 +416,7 @@ Result<BatchResult> run_batch(const BatchOptions& options) {
                                 requeued);
   }
   BatchRun run(options, std::move(ledger));
-  return run.run();
+  return run.run(inputs);
 }
 
 }  // namespace dynamus::batch
