@@ -343,17 +343,13 @@ class BatchRun {
     return write_summary(options_.output_dir, rows);
   }
 
-  // 0 when every input of this run is done, the first failure's code when all failed, else 1.
+  // 0 when every input of this run is done, else 1 (even when all failed: the batch itself
+  // worked, and a workflow engine must tell that apart from a batch that could not run).
   int exit_code() const {
-    int failed = 0;
-    int first_failure = 0;
     for (const std::string& path : run_paths_) {
-      const StudyRow& row = rows_.at(path);
-      if (row.status != StudyStatus::kDone && failed++ == 0)
-        first_failure = std::max(row.error_code, 1);
+      if (rows_.at(path).status != StudyStatus::kDone) return kExitSomeInputsFailed;
     }
-    if (failed == 0) return kExitOk;
-    return failed == int(run_paths_.size()) ? first_failure : kExitSomeInputsFailed;
+    return kExitOk;
   }
 
   const BatchOptions& options_;

@@ -11,9 +11,9 @@
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <thread>
 
+#include "read_text.h"
 #include "run_dynamus.h"
 #include "temp_dir.h"
 
@@ -22,15 +22,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read(const fs::path& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
 std::vector<nlohmann::json> studies(const fs::path& batch_dir) {
-  const nlohmann::json summary = nlohmann::json::parse(read(batch_dir / "summary.json"));
+  const nlohmann::json summary =
+      nlohmann::json::parse(testing::read_text(batch_dir / "summary.json"));
   return summary["studies"].get<std::vector<nlohmann::json>>();
 }
 
@@ -50,7 +44,7 @@ class BatchCommand : public ::testing::Test {
       ASSERT_EQ(run.exit_code, 0) << scenario;
     }
     // A truncated copy of a good study and a file that is no loop at all.
-    const std::string full = read(inputs() / "full-tear.dcm");
+    const std::string full = testing::read_text(inputs() / "full-tear.dcm");
     std::ofstream(inputs() / "corrupt.dcm", std::ios::binary) << full.substr(0, full.size() / 3);
     std::ofstream(inputs() / "notes.txt") << "not a cine loop\n";
     reference_exit_ =
@@ -80,7 +74,8 @@ TEST_F(BatchCommand, ScoresGoodStudiesRanksThemAndRecordsBadOnesWithTheirError) 
     const nlohmann::json& row = by_name[name];
     EXPECT_EQ(row["status"], "done") << name;
     const fs::path result = reference() / row["result_folder"].get<std::string>() / "result.json";
-    EXPECT_EQ(nlohmann::json::parse(read(result))["schema"], "dynamus.analysis/1") << name;
+    EXPECT_EQ(nlohmann::json::parse(testing::read_text(result))["schema"], "dynamus.analysis/1")
+        << name;
     EXPECT_TRUE(row["tendon_thickness_median_mm"].is_number()) << name;
   }
   EXPECT_EQ(by_name["full-tear.dcm"]["kind"], "full");
@@ -103,7 +98,7 @@ TEST_F(BatchCommand, ScoresGoodStudiesRanksThemAndRecordsBadOnesWithTheirError) 
     ++folders;
   }
   EXPECT_EQ(folders, 4);
-  const std::string csv = read(reference() / "summary.csv");
+  const std::string csv = testing::read_text(reference() / "summary.csv");
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
             "rank,path,key,status,kind,score,gap_rest_mm,gap_peak_mm,separation_increase_mm,"
             "tendon_thickness_median_mm,thickening,result_folder,error_code,error");
@@ -112,7 +107,7 @@ TEST_F(BatchCommand, ScoresGoodStudiesRanksThemAndRecordsBadOnesWithTheirError) 
 TEST_F(BatchCommand, ARerunDoesNoWorkAndTheLedgerSaysSkipped) {
   testing::TempDir dir;
   fs::copy(reference(), dir / "batch", fs::copy_options::recursive);
-  const std::string before = read(dir / "batch/summary.csv");
+  const std::string before = testing::read_text(dir / "batch/summary.csv");
   const CommandRun run = run_dynamus("batch " + quoted(inputs()) + " -o " + quoted(dir / "batch"));
   EXPECT_EQ(run.exit_code, 1);
   const fs::path runs = dir / "batch/runs.txt";
@@ -121,8 +116,8 @@ TEST_F(BatchCommand, ARerunDoesNoWorkAndTheLedgerSaysSkipped) {
                          quoted(runs))
                             .c_str()),
             0);
-  EXPECT_EQ(read(runs), "6|0|4|2\n6|6|0|0\n");
-  EXPECT_EQ(read(dir / "batch/summary.csv"), before);
+  EXPECT_EQ(testing::read_text(runs), "6|0|4|2\n6|6|0|0\n");
+  EXPECT_EQ(testing::read_text(dir / "batch/summary.csv"), before);
 }
 
 TEST_F(BatchCommand, AKilledBatchResumesToTheSummaryOfAnUninterruptedRun) {
@@ -161,8 +156,10 @@ TEST_F(BatchCommand, AKilledBatchResumesToTheSummaryOfAnUninterruptedRun) {
 
   const CommandRun resumed = run_dynamus("batch " + quoted(inputs()) + " -o " + quoted(out));
   EXPECT_EQ(resumed.exit_code, 1);
-  EXPECT_EQ(read(out / "summary.csv"), read(reference() / "summary.csv"));
-  EXPECT_EQ(read(out / "summary.json"), read(reference() / "summary.json"));
+  EXPECT_EQ(testing::read_text(out / "summary.csv"),
+            testing::read_text(reference() / "summary.csv"));
+  EXPECT_EQ(testing::read_text(out / "summary.json"),
+            testing::read_text(reference() / "summary.json"));
   int folders = 0;
   for (const auto& entry : fs::directory_iterator(out / "studies")) {
     EXPECT_TRUE(fs::exists(entry.path() / "result.json")) << entry.path();
@@ -183,8 +180,10 @@ TEST_F(BatchCommand, TwoShardsMergedGiveTheUnshardedSummary) {
     shard_dirs += " " + quoted(out);
   }
   EXPECT_EQ(run_dynamus("merge" + shard_dirs + " -o " + quoted(dir / "merged")).exit_code, 1);
-  EXPECT_EQ(read(dir / "merged/summary.csv"), read(reference() / "summary.csv"));
-  EXPECT_EQ(read(dir / "merged/summary.json"), read(reference() / "summary.json"));
+  EXPECT_EQ(testing::read_text(dir / "merged/summary.csv"),
+            testing::read_text(reference() / "summary.csv"));
+  EXPECT_EQ(testing::read_text(dir / "merged/summary.json"),
+            testing::read_text(reference() / "summary.json"));
   EXPECT_EQ(studies(dir / "shard0").size() + studies(dir / "shard1").size(), 6u);
 }
 
@@ -207,8 +206,8 @@ TEST_F(BatchCommand, HonoursADicomdirAndPassesAnalyzeOptionsThrough) {
   const std::vector<nlohmann::json> rows = studies(dir / "batch");
   ASSERT_EQ(rows.size(), 2u);  // README is not in the DICOMDIR
   EXPECT_EQ(fs::path(rows[0]["path"]).filename(), "IMG00002");
-  const nlohmann::json result = nlohmann::json::parse(
-      read(dir / "batch" / rows[0]["result_folder"].get<std::string>() / "result.json"));
+  const nlohmann::json result = nlohmann::json::parse(testing::read_text(
+      dir / "batch" / rows[0]["result_folder"].get<std::string>() / "result.json"));
   EXPECT_EQ(result["params"]["tracker"], "dis-fast");
 }
 

@@ -8,23 +8,16 @@
 
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include "dynamus/batch/batch.h"
 #include "dynamus/batch/summary.h"
+#include "read_text.h"
 #include "temp_dir.h"
 
 namespace dynamus::batch {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read(const fs::path& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 class RunBatch : public ::testing::Test {
  protected:
@@ -74,7 +67,8 @@ TEST_F(RunBatch, RecordsEachStudyAsItEndedAndGoesOn) {
   EXPECT_EQ(good.measures.gap_peak_mm, 4.5);
   EXPECT_EQ(good.sha256.size(), 64u);
   EXPECT_EQ(good.result_folder, "studies/" + good.key);
-  EXPECT_EQ(read(dir_ / "out" / good.result_folder / "args.txt"), "--tracker farneback\n");
+  EXPECT_EQ(testing::read_text(dir_ / "out" / good.result_folder / "args.txt"),
+            "--tracker farneback\n");
   EXPECT_TRUE(fs::exists(dir_ / "out" / good.result_folder / kFindingsFileName));
   EXPECT_FALSE(good.started_utc.empty());
   EXPECT_FALSE(good.finished_utc.empty());
@@ -97,7 +91,7 @@ TEST_F(RunBatch, RecordsEachStudyAsItEndedAndGoesOn) {
     folders.insert(entry.path().filename().string());
   EXPECT_EQ(folders, (std::set<std::string>{row("out", "a_good.dcm").key, good.key}));
   // The summary ranks by score.
-  const std::string csv = read(dir_ / "out" / kSummaryCsvName);
+  const std::string csv = testing::read_text(dir_ / "out" / kSummaryCsvName);
   EXPECT_LT(csv.find("b_good"), csv.find("a_good"));
   EXPECT_LT(csv.find("a_good"), csv.find("c_bad"));
 }
@@ -105,7 +99,7 @@ TEST_F(RunBatch, RecordsEachStudyAsItEndedAndGoesOn) {
 TEST_F(RunBatch, ARerunSkipsWhatIsDoneAndOtherOptionsRunAgain) {
   ASSERT_TRUE(run_batch(options("out")).ok());
   const std::string first_started = row("out", "a_good.dcm").started_utc;
-  const std::string summary = read(dir_ / "out" / kSummaryCsvName);
+  const std::string summary = testing::read_text(dir_ / "out" / kSummaryCsvName);
 
   const Result<BatchResult> again = run_batch(options("out"));
   ASSERT_TRUE(again.ok());
@@ -113,7 +107,7 @@ TEST_F(RunBatch, ARerunSkipsWhatIsDoneAndOtherOptionsRunAgain) {
   EXPECT_EQ(again->run.done + again->run.failed, 0);
   EXPECT_EQ(again->exit_code, 1);  // the failures are still failures
   EXPECT_EQ(row("out", "a_good.dcm").started_utc, first_started);
-  EXPECT_EQ(read(dir_ / "out" / kSummaryCsvName), summary);
+  EXPECT_EQ(testing::read_text(dir_ / "out" / kSummaryCsvName), summary);
 
   BatchOptions retry = options("out");
   retry.retry_failed = true;
@@ -124,7 +118,8 @@ TEST_F(RunBatch, ARerunSkipsWhatIsDoneAndOtherOptionsRunAgain) {
   const Result<BatchResult> changed = run_batch(other);
   EXPECT_EQ(changed->run.skipped, 0);
   EXPECT_EQ(changed->run.done, 2);
-  EXPECT_EQ(read(dir_ / "out" / row("out", "a_good.dcm").result_folder / "args.txt"), "--step 8\n");
+  EXPECT_EQ(testing::read_text(dir_ / "out" / row("out", "a_good.dcm").result_folder / "args.txt"),
+            "--step 8\n");
 }
 
 TEST_F(RunBatch, ResumeCleansWhatAKilledRunLeftAndRunsItsStudiesAgain) {

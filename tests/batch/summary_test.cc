@@ -5,8 +5,8 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
+#include "read_text.h"
 #include "temp_dir.h"
 
 namespace dynamus::batch {
@@ -23,13 +23,6 @@ StudyRow row(const std::string& path, StudyStatus status, std::optional<double> 
     r.error_message = "truncated, \"badly\"";
   }
   return r;
-}
-
-std::string read(const std::filesystem::path& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
 }
 
 TEST(Summary, RanksByScoreThenPathWithUnscoredAndFailedLast) {
@@ -50,12 +43,12 @@ TEST(Summary, WritesQuotedCsvAndJsonWithTheSameRows) {
   done.measures.thickening = true;
   ASSERT_TRUE(
       write_summary(dir.path(), {row("/f", StudyStatus::kFailed, std::nullopt), done}).ok());
-  const std::string csv = read(dir / kSummaryCsvName);
+  const std::string csv = testing::read_text(dir / kSummaryCsvName);
   EXPECT_NE(csv.find("\n1,\"/a,b.dcm\",a,done,full,0.75,3.5,,,,true,,,\n"), std::string::npos)
       << csv;
   EXPECT_NE(csv.find("\n2,/f,f,failed,,,,,,,,,4,\"truncated, \"\"badly\"\"\"\n"), std::string::npos)
       << csv;
-  const nlohmann::json json = nlohmann::json::parse(read(dir / kSummaryJsonName));
+  const nlohmann::json json = nlohmann::json::parse(testing::read_text(dir / kSummaryJsonName));
   EXPECT_EQ(json["schema"], kSummarySchema);
   ASSERT_EQ(json["studies"].size(), 2u);
   EXPECT_EQ(json["studies"][0]["gap_mm"]["rest"], 3.5);

@@ -36,7 +36,7 @@ struct BatchOptions {
 
 struct BatchResult {
   RunRecord run;
-  int exit_code = 0;    // 0 all done, 1 some failed, the first failure's code when all failed
+  int exit_code = 0;    // 0 every input done, 1 some (or all) failed
   int stop_signal = 0;  // SIGINT or SIGTERM when the batch was interrupted, else 0
 };
 
