@@ -17,6 +17,7 @@
 #include "dynamus/core/exit_code.h"
 #include "dynamus/core/sha256.h"
 #include "dynamus/core/version.h"
+#include "input_hash.h"
 #include "progress.h"
 
 namespace dynamus::batch {
@@ -84,6 +85,16 @@ class BatchRun {
         ledger_(std::move(ledger)),
         studies_dir_(options.output_dir / kStudiesFolderName),
         params_hash_(params_hash(options.worker.extra_args)) {}
+  // A batch that ends on an error leaves no worker behind (their rows stay `running`, which the
+  // next run puts back in the queue).
+  ~BatchRun() {
+    for (const auto& [pid, job] : running_) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+  BatchRun(const BatchRun&) = delete;
+  BatchRun& operator=(const BatchRun&) = delete;
 
   Result<BatchResult> run(const std::vector<fs::path>& inputs) {
     DYNAMUS_RETURN_IF_ERROR(plan(inputs));
@@ -111,19 +122,13 @@ class BatchRun {
   }
 
  private:
-  // Hashes every input, keeps those of this shard, and queues what is not already done.
-  Status plan(const std::vector<fs::path>& inputs) {
-    DYNAMUS_ASSIGN_OR_RETURN(const std::vector<StudyRow> known, ledger_.rows());
-    std::map<std::string, const StudyRow*> by_path;
-    std::map<std::string, const StudyRow*> done_by_key;
-    for (const StudyRow& row : known) {
-      by_path[row.path] = &row;
-      rows_[row.path] = row;
-      if (is_current(row, row.sha256) && row.status == StudyStatus::kDone && has_result(row))
-        done_by_key.emplace(row.key, &row);
-    }
-    std::vector<StudyRow> changed;
-    std::map<std::string, std::size_t> job_of_key;
+  // A row per input with its hash: unchanged files (same size and time) keep the ledger's, the
+  // others are hashed; an unreadable one is a failed row.
+  std::vector<StudyRow> identify(const std::vector<fs::path>& inputs,
+                                 const std::map<std::string, const StudyRow*>& by_path) const {
+    std::vector<StudyRow> candidates;
+    std::vector<fs::path> to_hash;
+    std::vector<std::size_t> hashed_rows;
     for (const fs::path& path : inputs) {
       const auto old = by_path.find(path.string());
       const StudyRow* previous = old == by_path.end() ? nullptr : old->second;
@@ -136,15 +141,45 @@ class BatchRun {
           previous->size_bytes == row.size_bytes && previous->mtime_ns == row.mtime_ns) {
         row.sha256 = previous->sha256;
       } else {
-        Result<std::string> sha256 = input_sha256(path);
-        if (sha256.ok()) {
-          row.sha256 = *sha256;
-        } else {
-          row.status = StudyStatus::kFailed;
-          row.error_code = exit_code_for(sha256.status().code());
-          row.error_message = sha256.status().message();
-        }
+        to_hash.push_back(path);
+        hashed_rows.push_back(candidates.size());
       }
+      candidates.push_back(std::move(row));
+    }
+    if (to_hash.size() > 100 && options_.log != nullptr)
+      *options_.log << fmt::format("dynamus batch: hashing {} inputs\n", to_hash.size());
+    std::vector<Result<std::string>> hashes = hash_inputs(to_hash, options_.jobs);
+    for (std::size_t i = 0; i < hashes.size(); ++i) {
+      StudyRow& row = candidates[hashed_rows[i]];
+      if (hashes[i].ok()) {
+        row.sha256 = *hashes[i];
+      } else {
+        row.status = StudyStatus::kFailed;
+        row.error_code = exit_code_for(hashes[i].status().code());
+        row.error_message = hashes[i].status().message();
+      }
+    }
+    return candidates;
+  }
+
+  // Keeps the inputs of this shard and queues what is not already done.
+  Status plan(const std::vector<fs::path>& inputs) {
+    DYNAMUS_ASSIGN_OR_RETURN(const std::vector<StudyRow> known, ledger_.rows());
+    std::map<std::string, const StudyRow*> by_path;
+    std::map<std::string, const StudyRow*> done_by_key;
+    for (const StudyRow& row : known) {
+      by_path[row.path] = &row;
+      rows_[row.path] = row;
+      if (is_current(row, row.sha256) && row.status == StudyStatus::kDone && has_result(row))
+        done_by_key.emplace(row.key, &row);
+    }
+    std::vector<StudyRow> candidates = identify(inputs, by_path);
+    std::vector<StudyRow> changed;
+    std::map<std::string, std::size_t> job_of_key;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      StudyRow& row = candidates[i];
+      const auto old = by_path.find(row.path);
+      const StudyRow* previous = old == by_path.end() ? nullptr : old->second;
       row.key = row.sha256.substr(0, kKeyDigits);
       // An unreadable input has no key; its path decides its shard.
       if (options_.shard && shard_of(row.key.empty() ? sha256_hex(row.path) : row.key,
@@ -206,12 +241,14 @@ class BatchRun {
       }
       bool reaped = false;
       int wait_status = 0;
-      pid_t pid = 0;
-      while ((pid = ::waitpid(-1, &wait_status, WNOHANG)) > 0) {
-        const auto job = running_.find(pid);
-        if (job == running_.end()) continue;
+      // Each worker by its pid: other children of the host process are not the batch's to reap.
+      for (auto job = running_.begin(); job != running_.end();) {
+        if (::waitpid(job->first, &wait_status, WNOHANG) != job->first) {
+          ++job;
+          continue;
+        }
         Job finished_job = std::move(job->second);
-        running_.erase(job);
+        job = running_.erase(job);
         DYNAMUS_RETURN_IF_ERROR(finish(finished_job, wait_status, progress));
         reaped = true;
       }
@@ -311,10 +348,13 @@ class BatchRun {
     const auto deadline = Clock::now() + std::chrono::seconds(5);
     while (!running_.empty()) {
       int wait_status = 0;
-      const pid_t pid = ::waitpid(-1, &wait_status, WNOHANG);
-      if (pid > 0) {
-        const auto job = running_.find(pid);
-        if (job == running_.end()) continue;
+      for (auto job = running_.begin(); job != running_.end();) {
+        const pid_t waited = ::waitpid(job->first, &wait_status, WNOHANG);
+        if (waited == 0) {
+          if (Clock::now() > deadline) ::kill(job->first, SIGKILL);
+          ++job;
+          continue;
+        }
         std::error_code error;
         fs::remove_all(job->second.temporary_dir, error);
         for (StudyRow& row : job->second.rows) {
@@ -322,15 +362,9 @@ class BatchRun {
           rows_[row.path] = row;
         }
         DYNAMUS_RETURN_IF_ERROR(ledger_.put(job->second.rows));
-        running_.erase(job);
-      } else if (pid < 0) {
-        break;
-      } else {
-        if (Clock::now() > deadline) {
-          for (const auto& [running_pid, job] : running_) ::kill(running_pid, SIGKILL);
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        job = running_.erase(job);
       }
+      if (!running_.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return ok_status();
   }
@@ -368,27 +402,6 @@ class BatchRun {
 
 std::string params_hash(const std::vector<std::string>& extra_args) {
   return sha256_hex(nlohmann::json(extra_args).dump());
-}
-
-Result<std::string> input_sha256(const fs::path& path) {
-  std::error_code error;
-  if (!fs::is_directory(path, error)) return sha256_file(path);
-  std::vector<fs::path> files;
-  for (fs::directory_iterator it(path, error), end; !error && it != end; it.increment(error)) {
-    if (!it->path().filename().string().starts_with('.') && it->is_regular_file(error))
-      files.push_back(it->path());
-  }
-  if (error) {
-    return Status(StatusCode::kUnreadable, fmt::format("cannot list folder: {}", error.message()),
-                  path.string());
-  }
-  std::sort(files.begin(), files.end());
-  std::string listing;
-  for (const fs::path& file : files) {
-    DYNAMUS_ASSIGN_OR_RETURN(const std::string hash, sha256_file(file));
-    listing += file.filename().string() + ' ' + hash + '\n';
-  }
-  return sha256_hex(listing);
 }
 
 Result<BatchResult> run_batch(const BatchOptions& options) {

@@ -6,8 +6,11 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "dynamus/batch/batch.h"
 #include "dynamus/batch/summary.h"
@@ -160,6 +163,39 @@ TEST_F(RunBatch, ShardsCoverEveryStudyOnceAndTheSameBytesAtTwoPathsAreOneAnalysi
   const Result<BatchResult> whole = run_batch(options("whole"));
   EXPECT_EQ(whole->run.done, 3);
   EXPECT_EQ(row("whole", "f_twin.dcm").result_folder, row("whole", "a_good.dcm").result_folder);
+}
+
+TEST_F(RunBatch, SigtermStopsCleanlyAndPutsRunningStudiesBackInTheQueue) {
+  write("e_hang.dcm", "hang");
+  BatchOptions o = options("out");
+  o.jobs = 1;
+  o.inputs = {inputs() / "a_good.dcm", inputs() / "e_hang.dcm", inputs() / "b_good.dcm"};
+  // Stop the batch once the hanging study is running (bounded wait: a broken batch fails here).
+  std::thread stopper([&] {
+    const fs::path ledger = o.output_dir / kLedgerFileName;
+    for (int i = 0; i < 3000; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (!fs::exists(ledger)) continue;
+      const Result<Ledger> reader = Ledger::open(ledger);
+      if (!reader.ok()) continue;
+      const Result<std::optional<StudyRow>> hang = reader->find((inputs() / "e_hang.dcm").string());
+      if (hang.ok() && hang->has_value() && (*hang)->status == StudyStatus::kRunning) break;
+    }
+    ::kill(::getpid(), SIGTERM);
+  });
+  const Result<BatchResult> result = run_batch(o);
+  stopper.join();
+  ASSERT_TRUE(result.ok()) << result.status().to_string();
+  EXPECT_EQ(result->stop_signal, SIGTERM);
+  EXPECT_TRUE(result->run.interrupted);
+  EXPECT_EQ(row("out", "a_good.dcm").status, StudyStatus::kDone);
+  EXPECT_EQ(row("out", "e_hang.dcm").status, StudyStatus::kQueued);
+  EXPECT_EQ(row("out", "b_good.dcm").status, StudyStatus::kQueued);
+  for (const auto& entry : fs::directory_iterator(o.output_dir / kStudiesFolderName))
+    EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos);
+  // The summary was written on the way out.
+  const std::string queued = "e_hang.dcm," + row("out", "e_hang.dcm").key + ",queued";
+  EXPECT_NE(testing::read_text(o.output_dir / kSummaryCsvName).find(queued), std::string::npos);
 }
 
 TEST_F(RunBatch, RefusesASecondBatchOnTheSameFolderMissingInputsAndNoWorkers) {
