@@ -211,6 +211,8 @@ class BatchRun {
         continue;
       }
       row.status = StudyStatus::kQueued;
+      if (previous != nullptr && !previous->result_folder.empty())
+        superseded_[row.path] = previous->result_folder;
       changed.push_back(row);
       if (const auto job = job_of_key.find(row.key); job != job_of_key.end()) {
         pending_[job->second].rows.push_back(row);
@@ -327,19 +329,34 @@ class BatchRun {
       fs::remove_all(job.temporary_dir, error);
     }
     const double seconds = std::chrono::duration<double>(Clock::now() - job.started).count();
+    std::vector<std::string> old_folders;
     for (StudyRow& row : job.rows) {
       row.status = end.ok ? StudyStatus::kDone : StudyStatus::kFailed;
       row.error_code = end.error_code;
       row.error_message = end.message;
       row.finished_utc = utc_now();
       row.seconds = seconds;
+      if (const auto old = superseded_.find(row.path); old != superseded_.end())
+        old_folders.push_back(old->second);
       rows_[row.path] = row;
       end.ok ? ++record_.done : ++record_.failed;
     }
     DYNAMUS_RETURN_IF_ERROR(ledger_.put(job.rows));
+    for (const std::string& folder : old_folders) remove_if_unreferenced(folder);
     progress.finished(job.rows.front(), int(running_.size()));
     if (Clock::now() - summary_written_ > kSummaryInterval) return write_summary_now();
     return ok_status();
+  }
+
+  // The folder of an input's earlier content, once no row points at it any more, so that the
+  // studies folder holds exactly the folders of done rows.
+  void remove_if_unreferenced(const std::string& folder) {
+    if (folder.empty()) return;
+    for (const auto& [path, row] : rows_) {
+      if (row.result_folder == folder) return;
+    }
+    std::error_code error;
+    fs::remove_all(options_.output_dir / folder, error);
   }
 
   // After SIGINT/SIGTERM: the running studies are ended and go back to the queue.
@@ -391,8 +408,9 @@ class BatchRun {
   fs::path studies_dir_;
   std::string params_hash_;
   RunRecord record_;
-  std::map<std::string, StudyRow> rows_;  // every ledger row, by path: the summary
-  std::vector<std::string> run_paths_;    // the inputs of this run (of its shard)
+  std::map<std::string, StudyRow> rows_;           // every ledger row, by path: the summary
+  std::vector<std::string> run_paths_;             // the inputs of this run (of its shard)
+  std::map<std::string, std::string> superseded_;  // path -> its study folder before this run
   std::deque<Job> pending_;
   std::map<pid_t, Job> running_;
   Clock::time_point summary_written_{};

@@ -4,6 +4,7 @@
 // (hashing, the ledger, the worker's start, the folder rename and the summary).
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -40,17 +41,28 @@ const fs::path& inputs() {
   return dir;
 }
 
+// CPU seconds (user + system) of all finished child processes so far: unlike wall time, it does
+// not depend on what else the shared machine runs.
+double children_cpu_s() {
+  rusage usage{};
+  ::getrusage(RUSAGE_CHILDREN, &usage);
+  const auto seconds = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) * 1e-6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 // Set by the benchmarks that run first: the batch's overhead and scaling are measured against them.
 double g_analyze_alone_s = 0.0;
+double g_analyze_alone_cpu_s = 0.0;
 double g_batch_one_worker_s = 0.0;
 
 void BM_AnalyzeAlone(benchmark::State& state) {
   const fs::path& in = inputs();
   for (auto _ : state) {
+    const double cpu_start_s = children_cpu_s();
     const auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < kStudies; ++i) {
       const fs::path out = work_dir() / fmt::format("alone{:02}", i);
@@ -60,7 +72,9 @@ void BM_AnalyzeAlone(benchmark::State& state) {
     const double elapsed_s = seconds_since(start);
     state.SetIterationTime(elapsed_s);
     g_analyze_alone_s = elapsed_s;
+    g_analyze_alone_cpu_s = children_cpu_s() - cpu_start_s;
   }
+  state.counters["cpu_s_per_study"] = g_analyze_alone_cpu_s / kStudies;
   state.counters["studies_per_min"] = kStudies * 60.0 / g_analyze_alone_s;
   state.counters["s_per_study"] = g_analyze_alone_s / kStudies;
 }
@@ -69,14 +83,20 @@ void BM_Batch(benchmark::State& state) {
   const fs::path& in = inputs();
   const int jobs = int(state.range(0));
   double elapsed_s = 0.0;
+  double cpu_s = 0.0;
   for (auto _ : state) {
     const fs::path out = work_dir() / fmt::format("batch{}", jobs);
     fs::remove_all(out);
+    const double cpu_start_s = children_cpu_s();
     const auto start = std::chrono::steady_clock::now();
     run(fmt::format("{} batch {} -o {} --jobs {}", kDynamus, in.string(), out.string(), jobs));
     elapsed_s = seconds_since(start);
+    cpu_s = children_cpu_s() - cpu_start_s;
     state.SetIterationTime(elapsed_s);
   }
+  state.counters["cpu_s_per_study"] = cpu_s / kStudies;
+  if (g_analyze_alone_cpu_s > 0.0)
+    state.counters["cpu_overhead_s_per_study"] = (cpu_s - g_analyze_alone_cpu_s) / kStudies;
   state.counters["studies_per_min"] = kStudies * 60.0 / elapsed_s;
   if (jobs == 1) {
     g_batch_one_worker_s = elapsed_s;

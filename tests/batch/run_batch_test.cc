@@ -125,6 +125,22 @@ TEST_F(RunBatch, ARerunSkipsWhatIsDoneAndOtherOptionsRunAgain) {
             "--step 8\n");
 }
 
+TEST_F(RunBatch, AChangedInputIsAnalysedAgainUnderItsNewKey) {
+  ASSERT_TRUE(run_batch(options("out")).ok());
+  const StudyRow before = row("out", "a_good.dcm");
+  write("a_good.dcm", "good 0.5");
+  const Result<BatchResult> again = run_batch(options("out"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->run.done, 1);
+  EXPECT_EQ(again->run.skipped, 3);
+  const StudyRow after = row("out", "a_good.dcm");
+  EXPECT_NE(after.key, before.key);
+  EXPECT_EQ(after.measures.score, 0.5);
+  EXPECT_EQ(after.result_folder, "studies/" + after.key);
+  EXPECT_TRUE(fs::exists(dir_ / "out" / after.result_folder / "result.json"));
+  EXPECT_FALSE(fs::exists(dir_ / "out" / before.result_folder));  // no row points at it now
+}
+
 TEST_F(RunBatch, ResumeCleansWhatAKilledRunLeftAndRunsItsStudiesAgain) {
   ASSERT_TRUE(run_batch(options("out")).ok());
   // As a batch killed mid-study leaves it: a row marked running and a half-written folder.
