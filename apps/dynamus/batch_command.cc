@@ -113,9 +113,13 @@ void add_batch_command(CLI::App& app, int& exit_code) {
                     "also re-run studies that failed before with the same input and options");
   command->add_option("--tracker", args->tracker, "passed to analyze");
   command->add_option("--step", args->step_px, "passed to analyze")->check(CLI::Range(2, 64));
-  command->add_option("--analyze-arg", args->analyze_args,
-                      "one more argument for each `dynamus analyze` worker, repeatable; write it "
-                      "as --analyze-arg=--option");
+  // One value per occurrence, so that `--analyze-arg=X INPUT` leaves INPUT a positional.
+  command
+      ->add_option("--analyze-arg", args->analyze_args,
+                   "one more argument for each `dynamus analyze` worker, repeatable; write it "
+                   "as --analyze-arg=--option")
+      ->allow_extra_args(false)
+      ->take_all();
   args->input_options.add_to(*command);
   command->callback([args, &exit_code] { exit_code = run(*args); });
 }
