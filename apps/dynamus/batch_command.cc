@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -48,6 +49,13 @@ Result<batch::BatchOptions> batch_options(const BatchArgs& args) {
   }
   // Malformed input options are a usage error now, not one failure per study later.
   DYNAMUS_RETURN_IF_ERROR(args.input_options.to_load_options().status());
+  // OpenCV spreads each analysis over every core; with several workers that oversubscribes the
+  // machine, so each worker gets its share (unless the user chose).
+  const int cores = int(std::max(1U, std::thread::hardware_concurrency()));
+  if (std::getenv("OPENCV_FOR_THREADS_NUM") == nullptr) {
+    options.worker.environment.push_back(
+        fmt::format("OPENCV_FOR_THREADS_NUM={}", std::max(1, cores / options.jobs)));
+  }
   options.worker.executable = own_executable();
   options.worker.leading_args = {"analyze"};
   std::vector<std::string>& extra = options.worker.extra_args;

@@ -6,11 +6,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <fstream>
 
 #include "dynamus/core/exit_code.h"
+
+extern char** environ;  // NOLINT: POSIX
 
 namespace dynamus::batch {
 namespace fs = std::filesystem;
@@ -31,7 +34,8 @@ std::string last_line(const fs::path& file, const fs::path& input) {
 }
 
 // Only async-signal-safe calls between fork and exec.
-[[noreturn]] void exec_child(pid_t parent, int out_fd, int err_fd, char* const* argv) {
+[[noreturn]] void exec_child(pid_t parent, int out_fd, int err_fd, char* const* argv,
+                             char* const* envp) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(127);  // the batch died before prctl took effect
   sigset_t none;
@@ -41,7 +45,7 @@ std::string last_line(const fs::path& file, const fs::path& input) {
   if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
   ::dup2(out_fd, STDOUT_FILENO);
   ::dup2(err_fd, STDERR_FILENO);
-  ::execv(argv[0], argv);
+  ::execve(argv[0], argv, envp);
   constexpr char kMessage[] = "dynamus: error: cannot start the worker program\n";
   (void)!::write(STDERR_FILENO, kMessage, sizeof(kMessage) - 1);
   ::_exit(kExitInternal);
@@ -64,6 +68,20 @@ Result<pid_t> start_worker(const WorkerCommand& command, const fs::path& input,
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
+  // The environment is built here, not in the child: only async-signal-safe calls after fork.
+  std::vector<std::string> environment = command.environment;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const std::string_view name = text.substr(0, text.find('='));
+    const bool replaced = std::any_of(environment.begin(), environment.end(), [&](const auto& e) {
+      return e.size() > name.size() && e.compare(0, name.size(), name) == 0 &&
+             e[name.size()] == '=';
+    });
+    if (!replaced) environment.emplace_back(text);
+  }
+  std::vector<char*> envp;
+  for (std::string& entry : environment) envp.push_back(entry.data());
+  envp.push_back(nullptr);
 
   const int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
   const int out_fd = ::open((out_dir / kFindingsFileName).c_str(), flags, 0644);
@@ -75,7 +93,7 @@ Result<pid_t> start_worker(const WorkerCommand& command, const fs::path& input,
   }
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
-  if (pid == 0) exec_child(parent, out_fd, err_fd, argv.data());
+  if (pid == 0) exec_child(parent, out_fd, err_fd, argv.data(), envp.data());
   ::close(out_fd);
   ::close(err_fd);
   if (pid < 0) {

@@ -42,6 +42,7 @@ class RunBatch : public ::testing::Test {
     o.worker.executable = DYNAMUS_FAKE_WORKER;
     o.worker.leading_args = {"analyze"};
     o.worker.extra_args = {"--tracker", "farneback"};
+    o.worker.environment = {"DYNAMUS_FAKE_SETTING=from-batch"};
     o.jobs = 2;
     return o;
   }
@@ -72,6 +73,8 @@ TEST_F(RunBatch, RecordsEachStudyAsItEndedAndGoesOn) {
   EXPECT_EQ(good.result_folder, "studies/" + good.key);
   EXPECT_EQ(testing::read_text(dir_ / "out" / good.result_folder / "args.txt"),
             "--tracker farneback\n");
+  EXPECT_EQ(testing::read_text(dir_ / "out" / good.result_folder / "environment.txt"),
+            "from-batch\n");
   EXPECT_TRUE(fs::exists(dir_ / "out" / good.result_folder / kFindingsFileName));
   EXPECT_FALSE(good.started_utc.empty());
   EXPECT_FALSE(good.finished_utc.empty());

@@ -18,6 +18,8 @@ struct WorkerCommand {
   std::filesystem::path executable;
   std::vector<std::string> leading_args;
   std::vector<std::string> extra_args;
+  // "NAME=VALUE" entries set in the worker's environment on top of the batch's own.
+  std::vector<std::string> environment;
 };
 
 // The child's stdout and stderr land in these files of its output folder.
