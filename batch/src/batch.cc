@@ -19,38 +19,13 @@
 #include "dynamus/core/version.h"
 #include "input_hash.h"
 #include "progress.h"
+#include "stop_signals.h"
 
 namespace dynamus::batch {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-volatile std::sig_atomic_t g_stop_signal = 0;
-extern "C" void on_stop_signal(int signal) { g_stop_signal = signal; }
-
-// SIGINT/SIGTERM set a flag for the duration of the batch; the previous handlers come back after.
-class StopSignals {
- public:
-  StopSignals() {
-    g_stop_signal = 0;
-    struct sigaction action {};
-    action.sa_handler = on_stop_signal;
-    sigemptyset(&action.sa_mask);
-    ::sigaction(SIGINT, &action, &old_int_);
-    ::sigaction(SIGTERM, &action, &old_term_);
-  }
-  ~StopSignals() {
-    ::sigaction(SIGINT, &old_int_, nullptr);
-    ::sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  StopSignals(const StopSignals&) = delete;
-  StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
 
 constexpr std::size_t kKeyDigits = 16;
 // The summary is rewritten at most this often while studies finish, and always at the end: a
@@ -108,10 +83,10 @@ class BatchRun {
     const StopSignals stop_signals;
     DYNAMUS_RETURN_IF_ERROR(schedule(progress));
     progress.close();
-    if (g_stop_signal != 0) DYNAMUS_RETURN_IF_ERROR(stop_workers());
+    if (stop_signal() != 0) DYNAMUS_RETURN_IF_ERROR(stop_workers());
 
     BatchResult result;
-    result.stop_signal = g_stop_signal;
+    result.stop_signal = stop_signal();
     record_.interrupted = result.stop_signal != 0;
     record_.finished_utc = utc_now();
     DYNAMUS_RETURN_IF_ERROR(ledger_.finish_run(record_));
@@ -237,8 +212,8 @@ class BatchRun {
   }
 
   Status schedule(Progress& progress) {
-    while ((!pending_.empty() || !running_.empty()) && g_stop_signal == 0) {
-      while (int(running_.size()) < options_.jobs && !pending_.empty() && g_stop_signal == 0) {
+    while ((!pending_.empty() || !running_.empty()) && stop_signal() == 0) {
+      while (int(running_.size()) < options_.jobs && !pending_.empty() && stop_signal() == 0) {
         DYNAMUS_RETURN_IF_ERROR(start(progress));
       }
       bool reaped = false;
