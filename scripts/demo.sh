@@ -16,3 +16,12 @@ build/bin/dynamus evaluate "$out/result.json" "$scan.truth.json"
 echo
 echo "Annotated key frames: $out/rest.png and $out/peak.png; measurements per frame:"
 echo "$out/frames.csv; everything in $out/result.json."
+echo
+echo "== dynamus batch: every bundled scan from a manifest, ranked by tear score (build/demo/batch)"
+manifest=build/demo/scans.csv
+{
+  echo path
+  for file in build/sample_scans/*.dcm build/sample_scans/*.mp4; do echo "$PWD/$file"; done
+} >"$manifest"
+build/bin/dynamus batch "$manifest" -o build/demo/batch --jobs 2
+cut -d, -f1,2,4-7 build/demo/batch/summary.csv | column -s, -t

@@ -15,6 +15,8 @@ packages=(
   libinsighttoolkit5-dev             # MetaImage/NRRD (PLUS sequences), filters
   libssl-dev zlib1g-dev              # SHA-256 of inputs; zlib checks of MetaImage data
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
+  libsqlite3-dev sqlite3             # the batch ledger (sqlite3: to inspect it)
+  snakemake                          # workflows/: batch shards locally or on Slurm
   libgtest-dev libgmock-dev libbenchmark-dev
   libvtk9-dev libvtk9-qt-dev libjsoncpp-dev    # dynamus-view: VTK 9.1 (its config needs jsoncpp)
   qtbase5-dev libqt5opengl5-dev               # dynamus-view: Qt5 widgets, QVTKOpenGLNativeWidget

@@ -80,6 +80,18 @@ Result<imaging::LoadOptions> InputOptions::to_load_options() const {
   return options;
 }
 
+std::vector<std::string> InputOptions::to_arguments() const {
+  std::vector<std::string> arguments;
+  if (!spacing_mm.empty()) arguments.insert(arguments.end(), {"--spacing", spacing_mm});
+  if (fps > 0.0) arguments.insert(arguments.end(), {"--fps", fmt::format("{}", fps)});
+  if (!region_px.empty()) arguments.insert(arguments.end(), {"--region", region_px});
+  if (no_sidecar) arguments.emplace_back("--no-sidecar");
+  if (no_auto_region) arguments.emplace_back("--no-auto-region");
+  if (max_memory_mb > 0)
+    arguments.insert(arguments.end(), {"--max-memory-mb", std::to_string(max_memory_mb)});
+  return arguments;
+}
+
 void report_error(const Status& status) {
   std::cerr << "dynamus: error: " << status.to_string() << '\n';
 }

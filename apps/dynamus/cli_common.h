@@ -4,13 +4,13 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 #include "dynamus/core/exit_code.h"
 #include "dynamus/core/status.h"
 #include "dynamus/imaging/load.h"
 
 namespace dynamus::cli {
-
 
 // Options given as text on the command line, turned into LoadOptions after parsing.
 struct InputOptions {
@@ -24,6 +24,9 @@ struct InputOptions {
   void add_to(CLI::App& command);
   // kInvalidArgument with a message naming the option when a value is malformed.
   Result<imaging::LoadOptions> to_load_options() const;
+  // The same options as command-line arguments, for a command that passes them on (the batch
+  // hands them to each `analyze` worker).
+  std::vector<std::string> to_arguments() const;
 };
 
 // Prints "dynamus: error: <context>: <message>" to stderr.
@@ -35,5 +38,7 @@ void add_simulate_command(CLI::App& app, int& exit_code);
 void add_track_command(CLI::App& app, int& exit_code);
 void add_analyze_command(CLI::App& app, int& exit_code);
 void add_evaluate_command(CLI::App& app, int& exit_code);
+void add_batch_command(CLI::App& app, int& exit_code);
+void add_merge_command(CLI::App& app, int& exit_code);
 
 }  // namespace dynamus::cli

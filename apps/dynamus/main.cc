@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   dynamus::cli::add_track_command(app, exit_code);
   dynamus::cli::add_analyze_command(app, exit_code);
   dynamus::cli::add_evaluate_command(app, exit_code);
+  dynamus::cli::add_batch_command(app, exit_code);
+  dynamus::cli::add_merge_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

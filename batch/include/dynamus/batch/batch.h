@@ -1,0 +1,57 @@
+// `dynamus batch` as a library call: many studies into one folder, each analysed by a worker
+// process, with a ledger that makes the batch resumable and a ranked summary.
+//
+// DIR/ledger.sqlite   every input: status, error, version, params hash, timing (ledger.h)
+// DIR/studies/<key>/  one complete analysis folder per done study (renamed into place whole)
+// DIR/summary.csv, DIR/summary.json   the ranked worklist (summary.h)
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "dynamus/batch/ledger.h"
+#include "dynamus/batch/shard.h"
+#include "dynamus/batch/worker.h"
+#include "dynamus/core/status.h"
+
+namespace dynamus::batch {
+
+inline constexpr const char* kLedgerFileName = "ledger.sqlite";
+inline constexpr const char* kStudiesFolderName = "studies";
+
+struct BatchOptions {
+  std::vector<std::filesystem::path> inputs;  // as on the command line (discover.h)
+  std::filesystem::path output_dir;
+  WorkerCommand worker;
+  int jobs = 1;            // workers at a time, >= 1
+  double timeout_s = 0.0;  // per study; 0: none
+  std::optional<Shard> shard;
+  bool retry_failed = false;    // also re-run studies that failed with the same input and params
+  bool progress_bar = false;    // a redrawn bar with ETA (a terminal) instead of one line a study
+  std::ostream* log = nullptr;  // progress and per-study lines; nullptr: none
+};
+
+struct BatchResult {
+  RunRecord run;
+  int exit_code = 0;    // 0 every input done, 1 some (or all) failed
+  int stop_signal = 0;  // SIGINT or SIGTERM when the batch was interrupted, else 0
+};
+
+// The hash of the worker's pass-through options, recorded per study: a re-run with other options
+// analyses again. Order matters, as it does on a command line.
+std::string params_hash(const std::vector<std::string>& extra_args);
+
+// SHA-256 of a file's bytes, or for a folder (an image sequence) of its sorted file names and
+// their hashes.
+Result<std::string> input_sha256(const std::filesystem::path& path);
+
+// Runs the batch. While it runs, SIGINT and SIGTERM stop it cleanly: workers are ended, their
+// studies go back to `queued`, the summary is written and the result has stop_signal set.
+// Errors (status) only for what stops the whole batch: unusable inputs on the command line, an
+// output folder that cannot be written, or another batch holding it.
+Result<BatchResult> run_batch(const BatchOptions& options);
+
+}  // namespace dynamus::batch
