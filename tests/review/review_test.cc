@@ -40,6 +40,22 @@ TEST(ReviewModel, FindsTheTearAndTheThickeningWithTheirCalipers) {
   EXPECT_FALSE(thickening.region_area_mm2(0));
 }
 
+TEST(ReviewModel, TheRegionIsEditedByItsCorners) {
+  // The defect's outline as the tear step gives it: a vertex every 0.25 mm along a 2 x 1 mm
+  // rectangle, its top edge bowed by 0.05 mm (within the 0.1 mm tolerance).
+  segmentation::Analysis analysis = testing::tear_and_thickening();
+  std::vector<PointMm> outline;
+  for (int i = 0; i < 8; ++i) outline.push_back({4.5 + 0.25 * i, 4.0 + (i == 4 ? 0.05 : 0.0)});
+  for (int i = 0; i < 4; ++i) outline.push_back({6.5, 4.0 + 0.25 * i});
+  for (int i = 0; i < 8; ++i) outline.push_back({6.5 - 0.25 * i, 5.0});
+  for (int i = 0; i < 4; ++i) outline.push_back({4.5, 5.0 - 0.25 * i});
+  analysis.tear.frames[2].polygon_mm = outline;
+  const Finding tear = findings(analysis)[0];
+  const std::vector<PointMm>& region = tear.frames[2].region_mm;
+  ASSERT_EQ(region.size(), 4u) << "the four corners";
+  EXPECT_NEAR(*tear.region_area_mm2(2), 2.0, kExactMm);
+}
+
 TEST(ReviewModel, NoFindingsOnAHealthyAnalysis) {
   segmentation::Analysis healthy = testing::tear_and_thickening();
   healthy.tear.suspected = false;
@@ -130,6 +146,7 @@ TEST(ReviewOverlay, DrawsTheCorrectedGeometryWithItsMeasurement) {
   Review review = tear_review();
   ASSERT_TRUE(review.correct(0, 2, Handle::kCaliperEnd, 1, {8.0, 5.0}).ok());
   ASSERT_TRUE(review.correct(0, 2, Handle::kRegionVertex, 0, {4.0, 3.5}).ok());
+  ASSERT_TRUE(review.decide(0, Decision::kAccepted).ok());
   overlay::FrameOverlay drawn = overlay::frame_overlay(loop, analysis, 2);
   apply_corrections(review, 2, drawn);
   bool gap_seen = false, thickness_seen = false;
@@ -137,7 +154,7 @@ TEST(ReviewOverlay, DrawsTheCorrectedGeometryWithItsMeasurement) {
     if (c.layer == overlay::Layer::kGapCaliper) {
       gap_seen = true;
       EXPECT_NEAR(c.to_mm.x_mm, 8.0, kExactMm);
-      EXPECT_EQ(c.label, "gap 3.5 mm (corrected)");
+      EXPECT_EQ(c.label, "gap 3.5 mm, corrected, accepted");
     } else {
       thickness_seen = true;
       EXPECT_EQ(c.label, "thickness 2.5 mm") << "not corrected: as analysed";
@@ -153,7 +170,7 @@ TEST(ReviewOverlay, DrawsTheCorrectedGeometryWithItsMeasurement) {
   }
   overlay::FrameOverlay other = overlay::frame_overlay(loop, analysis, 1);
   apply_corrections(review, 1, other);
-  EXPECT_EQ(other.calipers[0].label, "gap 1.5 mm") << "frame 1 was not corrected";
+  EXPECT_EQ(other.calipers[0].label, "gap 1.5 mm, accepted") << "frame 1 was not corrected";
 }
 
 TEST(ReviewOverlay, PicksTheNearestHandleAndTheFindingUnderAPoint) {

@@ -30,6 +30,55 @@ std::optional<double> area(const std::vector<PointMm>& polygon) {
   return std::abs(twice) / 2;
 }
 
+// The defect's outline follows the tendon's surfaces sample by sample: a vertex every fraction of
+// a millimetre, too dense to grab one. Its corners (Douglas-Peucker within a tenth of a
+// millimetre, under a pixel of the bundled scans) are what a reviewer moves.
+constexpr double kOutlineToleranceMm = 0.1;
+
+double distance_to_line(const PointMm& p, const PointMm& a, const PointMm& b) {
+  const double dx = b.x_mm - a.x_mm, dy = b.y_mm - a.y_mm;
+  const double length = std::hypot(dx, dy);
+  if (length == 0) return std::hypot(p.x_mm - a.x_mm, p.y_mm - a.y_mm);
+  return std::abs(dy * (p.x_mm - a.x_mm) - dx * (p.y_mm - a.y_mm)) / length;
+}
+
+void keep_corners(const std::vector<PointMm>& points, std::size_t first, std::size_t last,
+                  std::vector<bool>& kept) {
+  if (last <= first + 1) return;
+  std::size_t farthest = first;
+  double farthest_mm = 0;
+  for (std::size_t i = first + 1; i < last; ++i) {
+    const double d = distance_to_line(points[i], points[first], points[last]);
+    if (d > farthest_mm) farthest = i, farthest_mm = d;
+  }
+  if (farthest_mm <= kOutlineToleranceMm) return;
+  kept[farthest] = true;
+  keep_corners(points, first, farthest, kept);
+  keep_corners(points, farthest, last, kept);
+}
+
+std::vector<PointMm> corners(const std::vector<PointMm>& polygon) {
+  if (polygon.size() <= 4) return polygon;
+  // Closed: split at the vertex farthest from the first, simplify both halves.
+  std::size_t opposite = 0;
+  for (std::size_t i = 1; i < polygon.size(); ++i) {
+    if (std::hypot(polygon[i].x_mm - polygon[0].x_mm, polygon[i].y_mm - polygon[0].y_mm) >
+        std::hypot(polygon[opposite].x_mm - polygon[0].x_mm,
+                   polygon[opposite].y_mm - polygon[0].y_mm))
+      opposite = i;
+  }
+  std::vector<PointMm> ring = polygon;
+  ring.push_back(polygon.front());
+  std::vector<bool> kept(ring.size(), false);
+  kept[0] = kept[opposite] = true;
+  keep_corners(ring, 0, opposite, kept);
+  keep_corners(ring, opposite, ring.size() - 1, kept);
+  std::vector<PointMm> result;
+  for (std::size_t i = 0; i < polygon.size(); ++i)
+    if (kept[i]) result.push_back(polygon[i]);
+  return result;
+}
+
 Finding tear_finding(const segmentation::Analysis& analysis) {
   const segmentation::Tear& tear = analysis.tear;
   Finding finding;
@@ -43,7 +92,7 @@ Finding tear_finding(const segmentation::Analysis& analysis) {
     FindingFrame frame;
     if (at.proximal_end_mm && at.distal_end_mm)
       frame.caliper_mm = std::array<PointMm, 2>{*at.proximal_end_mm, *at.distal_end_mm};
-    frame.region_mm = at.polygon_mm;
+    frame.region_mm = corners(at.polygon_mm);
     finding.frames.push_back(std::move(frame));
   }
   return finding;

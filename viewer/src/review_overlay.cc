@@ -55,17 +55,20 @@ overlay::Layer caliper_layer(FindingKind kind) {
 
 void apply_corrections(const Review& review, int frame, overlay::FrameOverlay& overlay) {
   for (const Finding& finding : review.findings()) {
-    const std::vector<int> corrected = finding.corrected_frames();
-    if (!std::binary_search(corrected.begin(), corrected.end(), frame)) continue;
+    const std::vector<int> corrected_frames = finding.corrected_frames();
+    const bool corrected =
+        std::binary_search(corrected_frames.begin(), corrected_frames.end(), frame);
     const FindingFrame geometry = finding.corrected(frame);
     const overlay::Layer layer = caliper_layer(finding.kind);
     if (geometry.caliper_mm) {
-      const auto& [from, to] = *geometry.caliper_mm;
+      std::string label = overlay::caliper_label(layer, *finding.measurement_mm(frame));
+      if (corrected) label += ", corrected";
+      if (finding.decision != Decision::kPending)
+        label += ", " + std::string(to_string(finding.decision));
       for (overlay::Caliper& caliper : overlay.calipers) {
         if (caliper.layer != layer) continue;
-        caliper.from_mm = from, caliper.to_mm = to;
-        caliper.label =
-            overlay::caliper_label(layer, *finding.measurement_mm(frame)) + " (corrected)";
+        caliper.from_mm = (*geometry.caliper_mm)[0], caliper.to_mm = (*geometry.caliper_mm)[1];
+        caliper.label = label;
       }
       // The stump-end markers, in the order the overlay adds them: proximal, distal.
       std::size_t end = 0;

@@ -41,7 +41,9 @@ struct FindingFrame {
   // The ends of the measured distance: for the tear its proximal and distal stump ends, for a
   // thickening the tendon's superficial and deep surface at its thickest point.
   std::optional<std::array<PointMm, 2>> caliper_mm;
-  std::vector<PointMm> region_mm;  // the outline (the tear's defect); empty where there is none
+  // The outline (the tear's defect) by its corners: the analysis' outline without the vertices
+  // that lie within 0.1 mm of the line through their neighbours. Empty where there is none.
+  std::vector<PointMm> region_mm;
 };
 
 struct Correction {

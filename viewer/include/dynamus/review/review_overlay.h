@@ -11,9 +11,10 @@
 
 namespace dynamus::review {
 
-// Replaces, for every finding corrected in `frame`, the gap caliper and its stump-end markers,
-// the tear region's outline or the thickness caliper by the corrected ones; labels carry the
-// corrected measurement and say "corrected".
+// Draws every finding's geometry in `frame` with its corrections: the gap caliper and its
+// stump-end markers, the tear region's outline, the thickness caliper. Caliper labels carry the
+// corrected measurement and say whether it was corrected and what was decided:
+// "gap 10.4 mm, corrected, accepted".
 void apply_corrections(const Review& review, int frame, overlay::FrameOverlay& overlay);
 
 struct HandleRef {
