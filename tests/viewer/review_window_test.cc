@@ -17,7 +17,6 @@
 #include "cine_controller.h"
 #include "dynamus/core/sha256.h"
 #include "dynamus/imaging/load.h"
-#include "dynamus/phantom/phantom.h"
 #include "main_window.h"
 #include "review_controller.h"
 #include "scene.h"
@@ -189,28 +188,57 @@ TEST(ReviewWindowTest, DraggingAGapCaliperEndCorrectsTheGapByTheDraggedDistance)
 
 TEST(ReviewWindowTest, CancelStopsTheAnalysisAndWritesNothing) {
   const dynamus::testing::TempDir dir;
-  // A loop large enough (640 x 480, 40 frames: seconds of tracking) that the click lands while
-  // the worker runs.
-  phantom::PhantomParams params;
-  params.scenario = phantom::Scenario::kRetractingTear;
-  params.frames = 40;
-  params.width_px = 640;
-  params.height_px = 480;
-  auto simulated = phantom::simulate(params);
-  ASSERT_TRUE(simulated.ok()) << simulated.status().to_string();
-  MainWindow window(std::move(simulated).value().loop, {dir / "analysis", std::nullopt, kReviewer});
+  // The tear scan cycled 30 times (1200 frames, 92 MB: seconds of analysis), so the click lands
+  // while the worker runs.
+  const imaging::CineLoop scan = tear_loop();
+  imaging::CineLoop::Parts parts;
+  parts.width_px = scan.width_px();
+  parts.height_px = scan.height_px();
+  parts.frame_count = 30 * scan.frame_count();
+  for (int f = 0; f < parts.frame_count; ++f) {
+    const auto frame = scan.frame(f % scan.frame_count());
+    parts.pixels.insert(parts.pixels.end(), frame.begin(), frame.end());
+    parts.timing.timestamps_s.push_back(f / 20.0);
+  }
+  parts.timing.source = imaging::TimingSource::kUser;
+  parts.calibration = scan.calibration();
+  parts.region_px = {0, 0, scan.width_px() - 1, scan.height_px() - 1};
+  parts.source.width_px = scan.width_px();
+  parts.source.height_px = scan.height_px();
+  auto loop = imaging::CineLoop::create(std::move(parts));
+  ASSERT_TRUE(loop.ok()) << loop.status().to_string();
+  MainWindow window(std::move(loop).value(), {dir / "analysis", std::nullopt, kReviewer});
   window.show();
   QPushButton* cancel = nullptr;
   for (QPushButton* button : window.findChildren<QPushButton*>())
     if (button->text() == "Cancel") cancel = button;
   ASSERT_NE(cancel, nullptr);
-  // At once, while the worker tracks the first frame pairs.
+  if (const char* dump = std::getenv("DYNAMUS_VIEW_TEST_DUMP")) {
+    QTest::qWait(100);
+    window.grab().save(QString(dump) + "-progress.png");
+  }
+  // While the worker tracks the first frame pairs.
   QTest::mouseClick(cancel, Qt::LeftButton);
   ASSERT_TRUE(wait_for([&] { return window.analysis_done(); }, 60000));
   EXPECT_NE(window.status_text().toStdString().find("analysis cancelled"), std::string::npos)
       << window.status_text().toStdString();
   EXPECT_FALSE(fs::exists(dir / "analysis")) << "no half-written folder";
   EXPECT_FALSE(window.review().active());
+}
+
+TEST(ReviewWindowTest, AFolderThatCannotBeWrittenLeavesTheReviewInMemory) {
+  const dynamus::testing::TempDir dir;
+  std::ofstream(dir / "a-file") << "a file where the folder's parent should be";
+  OpenWindow window({dir / "a-file" / "analysis", std::nullopt, kReviewer});
+  EXPECT_NE(window->status_text().toStdString().find("cannot write the analysis folder"),
+            std::string::npos)
+      << window->status_text().toStdString();
+  ASSERT_TRUE(window->review().active()) << "the review goes on";
+  QTest::keyClick(&*window, Qt::Key_R);
+  const auto tear = tear_index(*window);
+  ASSERT_TRUE(tear);
+  EXPECT_EQ(window->review().review()->findings()[*tear].decision, review::Decision::kRejected);
+  EXPECT_TRUE(window->review().file().empty()) << "not saved anywhere";
 }
 
 TEST(ReviewWindowTest, ResultsOfAnotherInputExit4) {

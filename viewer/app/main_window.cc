@@ -381,7 +381,7 @@ bool MainWindow::on_mouse(QEvent::Type type, QMouseEvent* event) {
       if (auto handle =
               review::nearest_handle(*review_->review(), *selected, frame, at, radius_mm)) {
         cine_->pause();
-        drag_ = Drag{*handle, at, handle->at_mm};
+        drag_ = Drag{frame, *handle, at, handle->at_mm};
         return true;
       }
     }
@@ -397,13 +397,13 @@ bool MainWindow::on_mouse(QEvent::Type type, QMouseEvent* event) {
                   drag_->handle.at_mm.y_mm + at.y_mm - drag_->pressed_mm.y_mm};
   if (type == QEvent::MouseMove) {
     // The label follows live; nothing is saved until the release.
-    scene_->set_review(review_->preview(frame, drag_->handle, drag_->to_mm));
+    scene_->set_review(review_->preview(drag_->frame, drag_->handle, drag_->to_mm));
     render();
   } else if (type == QEvent::MouseButtonRelease) {
     const Drag done = *drag_;
     drag_.reset();
     scene_->set_review(review_->review());
-    review_->correct(frame, done.handle, done.to_mm);
+    review_->correct(done.frame, done.handle, done.to_mm);
   }
   return true;
 }

@@ -94,6 +94,7 @@ class MainWindow : public QMainWindow {
   std::string help_text_;
 
   struct Drag {
+    int frame;  // the correction's frame, even if a key steps the cine meanwhile
     review::HandleRef handle;
     review::PointMm pressed_mm;
     review::PointMm to_mm;
