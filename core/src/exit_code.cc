@@ -17,6 +17,8 @@ int exit_code_for(StatusCode code) {
       return kExitInvalidData;
     case StatusCode::kInternal:
       return kExitInternal;
+    case StatusCode::kCancelled:
+      return kExitCancelled;
   }
   return kExitInternal;
 }

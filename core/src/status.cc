@@ -20,6 +20,8 @@ std::string_view to_string(StatusCode code) {
       return "invalid data";
     case StatusCode::kInternal:
       return "internal error";
+    case StatusCode::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }

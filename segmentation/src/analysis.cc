@@ -4,11 +4,23 @@
 
 namespace dynamus::segmentation {
 
-Result<Analysis> analyze(const imaging::CineLoop& loop, const AnalysisParams& params) {
+namespace {
+
+// Where each step starts, as a share of the whole analysis' time: measured on the bundled 40-frame
+// 320 x 240 scans (tracking 57 %, tendon 5 %, tear 2 %, muscle 36 %), so the bar moves evenly.
+constexpr double kTrackedShare = 0.57, kTendonShare = 0.62, kTearShare = 0.64;
+
+}  // namespace
+
+Result<Analysis> analyze(const imaging::CineLoop& loop, const AnalysisParams& params,
+                         const Progress& progress) {
   DYNAMUS_ASSIGN_OR_RETURN(const std::unique_ptr<imaging::Tracker> tracker,
                            imaging::create_tracker(params.tracker));
   Analysis analysis;
-  DYNAMUS_ASSIGN_OR_RETURN(analysis.motion, imaging::track(loop, *tracker, {params.step_px}));
+  DYNAMUS_ASSIGN_OR_RETURN(
+      analysis.motion,
+      imaging::track(loop, *tracker,
+                     {params.step_px, progress_part(progress, 0.0, kTrackedShare)}));
   DYNAMUS_ASSIGN_OR_RETURN(analysis.phases, imaging::contraction_phases(analysis.motion));
   if (loop.frame_count() == 1) {
     analysis.warnings.push_back(
@@ -31,20 +43,24 @@ Result<Analysis> analyze(const imaging::CineLoop& loop, const AnalysisParams& pa
     analysis.warnings.push_back(
         "the calibration contradicts the image (see input.calibration): millimetres are doubtful");
   }
+  DYNAMUS_RETURN_IF_ERROR(report_progress(progress, kTrackedShare, "tendon"));
   DYNAMUS_ASSIGN_OR_RETURN(analysis.tendon, trace_tendon(loop, analysis.motion, analysis.phases));
   if (analysis.tendon.found) {
     analysis.tendon_thickness = measure_thickness(loop, analysis.tendon, analysis.phases);
+    DYNAMUS_RETURN_IF_ERROR(report_progress(progress, kTendonShare, "tear"));
     DYNAMUS_ASSIGN_OR_RETURN(analysis.tear,
                              find_tear(loop, analysis.motion, analysis.phases, analysis.tendon));
   } else {
     analysis.warnings.push_back(
         fmt::format("no tendon measured: {}", analysis.tendon.not_found_reason));
   }
+  DYNAMUS_RETURN_IF_ERROR(report_progress(progress, kTearShare, "muscle"));
   DYNAMUS_ASSIGN_OR_RETURN(analysis.muscle, trace_muscle(loop, analysis.motion, analysis.tendon));
   if (!analysis.muscle.found) {
     analysis.warnings.push_back(
         fmt::format("no muscle measured: {}", analysis.muscle.not_found_reason));
   }
+  DYNAMUS_RETURN_IF_ERROR(report_progress(progress, 1.0, "done"));
   return analysis;
 }
 

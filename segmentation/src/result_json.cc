@@ -114,6 +114,17 @@ json params_json(const AnalysisParams& params) {
   return {{"tracker", params.tracker}, {"step_px", params.step_px}};
 }
 
+Result<AnalysisParams> params_from_json(const json& params) {
+  AnalysisParams result;
+  try {
+    result.tracker = params.value("tracker", result.tracker);
+    result.step_px = params.value("step_px", result.step_px);
+  } catch (const json::exception& error) {
+    return Status(StatusCode::kInvalidData, fmt::format("unreadable params: {}", error.what()));
+  }
+  return result;
+}
+
 json result_json(const imaging::CineLoop& loop, const AnalysisParams& params,
                  const Analysis& analysis) {
   const int frames = loop.frame_count();

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
+#include "dynamus/core/exit_code.h"
+#include "dynamus/core/progress.h"
+
 namespace dynamus {
 namespace {
 
@@ -38,6 +43,29 @@ TEST(Result, AssignOrReturnPropagatesErrorsAndValues) {
   EXPECT_EQ(failed.code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(failed.context(), "arg");
   EXPECT_EQ(out, 8);
+}
+
+}  // namespace
+}  // namespace dynamus
+
+namespace dynamus {
+namespace {
+
+TEST(Progress, ReportsPartsOfTheWholeAndCancels) {
+  EXPECT_TRUE(report_progress({}, 0.5, "anything").ok()) << "no listener: never cancelled";
+  std::vector<double> heard;
+  const Progress whole = [&](double fraction, std::string_view) {
+    heard.push_back(fraction);
+    return fraction < 0.9;
+  };
+  const Progress second_half = progress_part(whole, 0.5, 1.0);
+  EXPECT_TRUE(report_progress(second_half, 0.5, "step").ok());
+  const Status cancelled = report_progress(second_half, 0.9, "step");
+  EXPECT_EQ(cancelled.code(), StatusCode::kCancelled);
+  EXPECT_EQ(heard, (std::vector<double>{0.75, 0.95}));
+  EXPECT_EQ(exit_code_for(StatusCode::kCancelled), kExitCancelled);
+  EXPECT_EQ(to_string(StatusCode::kCancelled), "cancelled");
+  EXPECT_FALSE(progress_part({}, 0, 1)) << "an empty listener stays empty";
 }
 
 }  // namespace

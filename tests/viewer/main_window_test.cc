@@ -11,16 +11,10 @@
 #include "cine_controller.h"
 #include "dynamus/imaging/load.h"
 #include "scene.h"
+#include "wait_for.h"
 
 namespace dynamus::view {
 namespace {
-
-// Runs the event loop until `done` or the deadline; true when done.
-template <typename Predicate>
-bool wait_for(Predicate done, int timeout_ms) {
-  for (int waited_ms = 0; !done() && waited_ms < timeout_ms; waited_ms += 20) QTest::qWait(20);
-  return done();
-}
 
 TEST(MainWindowTest, KeysStepAndPlayTheCine) {
   auto loop = imaging::load(std::filesystem::path(DYNAMUS_SAMPLE_DIR) / "retracting-tear.dcm");

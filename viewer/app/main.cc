@@ -6,17 +6,21 @@
 #include <CLI/CLI.hpp>
 #include <QApplication>
 #include <QFileDialog>
+#include <QInputDialog>
 #include <QSurfaceFormat>
 #include <array>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
 
 #include "cine_controller.h"
+#include "dynamus/core/exit_code.h"
 #include "dynamus/core/version.h"
 #include "dynamus/imaging/load.h"
-#include "dynamus/core/exit_code.h"
+#include "dynamus/review/stored_result.h"
 #include "main_window.h"
 #include "screenshot.h"
 
@@ -44,15 +48,37 @@ std::optional<std::array<int, 2>> parse_size(const std::string& text) {
   return std::array<int, 2>{width, height};
 }
 
+// The folder's result.json if it has one; an unreadable one is an error.
+Status read_folder(const std::filesystem::path& dir,
+                   std::optional<dynamus::review::StoredResult>& stored) {
+  auto read = dynamus::review::read_stored_result(dir);
+  if (read.ok()) {
+    stored = std::move(read).value();
+  } else if (read.status().code() != StatusCode::kNotFound) {
+    return read.status();
+  }
+  return dynamus::ok_status();
+}
+
+std::string default_reviewer() {
+  const char* user = std::getenv("USER");
+  return user && *user ? user : "anonymous";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App cli("dynamus-view: review a cine loop with its analysis", "dynamus-view");
   cli.set_version_flag("--version", std::string("dynamus-view ") + dynamus::kVersion);
-  std::string input, results, screenshot, size = "1000x800";
+  std::string input, results, reviewer, screenshot, size = "1000x800";
   std::optional<int> frame;
-  cli.add_option("INPUT", input, "DICOM, video, image folder or MetaImage/NRRD sequence");
-  cli.add_option("--results", results, "an analysis folder of `dynamus analyze` (not yet)");
+  cli.add_option("INPUT", input,
+                 "DICOM, video, image folder or MetaImage/NRRD sequence (default with --results: "
+                 "result.json's input)");
+  cli.add_option("--results", results,
+                 "the analysis folder: read when it has a result.json, else written (default "
+                 "INPUT.dynamus beside the input)");
+  cli.add_option("--reviewer", reviewer, "your name, recorded with the review (default: asked)");
   cli.add_option("--screenshot", screenshot,
                  "render one frame to this PNG and exit (needs an X server, e.g. xvfb-run -a)");
   cli.add_option("--frame", frame, "the frame to show (default: the peak of contraction)");
@@ -65,18 +91,26 @@ int main(int argc, char** argv) {
   const auto window_size = parse_size(size);
   if (!window_size)
     return fail(Status(StatusCode::kInvalidArgument, "--size expects WxH, got '" + size + "'"));
+  std::optional<dynamus::review::StoredResult> stored;
   if (!results.empty()) {
-    // There is no reader of result.json back into an Analysis yet: refuse rather than pretend.
-    return fail(Status(StatusCode::kInvalidArgument,
-                       "--results is not supported yet; run without it to analyse INPUT afresh",
-                       results));
+    if (const Status status = read_folder(results, stored); !status.ok()) return fail(status);
+    if (input.empty() && stored) input = stored->input_path;
+    if (input.empty()) {
+      return fail(Status(StatusCode::kInvalidArgument,
+                         "has no result.json: give the INPUT to analyse into it", results));
+    }
   }
   if (!screenshot.empty()) {
     if (input.empty())
       return fail(Status(StatusCode::kInvalidArgument, "--screenshot needs an INPUT"));
     auto loop = dynamus::imaging::load(input);
     if (!loop.ok()) return fail(loop.status());
-    const ScreenshotRequest request{screenshot, frame, (*window_size)[0], (*window_size)[1]};
+    if (stored) {
+      if (const Status status = check_input(*stored, loop->source()); !status.ok())
+        return fail(status);
+    }
+    const ScreenshotRequest request{screenshot,        frame,  (*window_size)[0],
+                                    (*window_size)[1], stored, reviewer};
     const Status status = render_screenshot(*loop, request);
     return status.ok() ? kExitOk : fail(status);
   }
@@ -87,15 +121,33 @@ int main(int argc, char** argv) {
     input = QFileDialog::getOpenFileName(nullptr, "Open a cine loop").toStdString();
     if (input.empty()) return kExitOk;
   }
+  const std::filesystem::path dir = results.empty() ? dynamus::review::default_analysis_dir(input)
+                                                    : std::filesystem::path(results);
+  if (results.empty()) {
+    if (const Status status = read_folder(dir, stored); !status.ok()) return fail(status);
+  }
   auto loop = dynamus::imaging::load(input);
   if (!loop.ok()) return fail(loop.status());
+  if (stored) {
+    if (const Status status = check_input(*stored, loop->source()); !status.ok())
+      return fail(status);
+  }
   if (frame && (*frame < 0 || *frame >= loop->frame_count())) {
     return fail(Status(StatusCode::kInvalidArgument,
                        fmt::format("--frame {} is outside the loop's frames 0..{}", *frame,
                                    loop->frame_count() - 1),
                        input));
   }
-  MainWindow window(std::move(loop).value());
+  if (reviewer.empty()) {
+    // Asked once per session; every decision is recorded with it.
+    reviewer = QInputDialog::getText(nullptr, "dynamus-view",
+                                     "Reviewer (recorded with the review):", QLineEdit::Normal,
+                                     QString::fromStdString(default_reviewer()))
+                   .trimmed()
+                   .toStdString();
+    if (reviewer.empty()) reviewer = default_reviewer();
+  }
+  MainWindow window(std::move(loop).value(), {dir, stored, reviewer});
   window.resize((*window_size)[0], (*window_size)[1]);
   if (frame) window.cine().set_frame(*frame);
   window.show();

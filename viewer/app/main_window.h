@@ -1,17 +1,27 @@
 // The review window: the loop with its overlay in a VTK view (zoom and pan with the image
-// interactor style), cine controls below it, the layer toggles beside it and the analysis'
-// progress in the status bar. It shows; the libraries analyse and say what to draw.
+// interactor style), cine controls below it, the layer toggles and the findings beside it, and
+// the analysis' progress (with Cancel) in the status bar. The reviewer selects a finding, decides
+// on it, comments, and drags its caliper ends and region vertices; every change is saved at once.
+// It shows and forwards; the libraries analyse, measure and say what to draw.
 #pragma once
 
 #include <vtkNew.h>
 
+#include <QEvent>
 #include <QMainWindow>
+#include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "analysis_task.h"
 #include "dynamus/imaging/cine_loop.h"
+#include "dynamus/review/review_overlay.h"
+#include "dynamus/review/stored_result.h"
 
 class QLabel;
+class QListWidget;
+class QMouseEvent;
 class QProgressBar;
 class QPushButton;
 class QSlider;
@@ -21,19 +31,36 @@ class vtkGenericOpenGLRenderWindow;
 namespace dynamus::view {
 
 class CineController;
+class ReviewController;
 class Scene;
+
+struct WindowOptions {
+  // The analysis folder: read when `stored` is given, else written once the analysis is done.
+  // Empty: nothing is written (the review stays in memory).
+  std::filesystem::path analysis_dir;
+  std::optional<review::StoredResult> stored;  // the folder's result.json, checked against the loop
+  std::string reviewer = "anonymous";
+};
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
 
  public:
   // Starts analysing the loop at once; frames can be browsed meanwhile.
-  explicit MainWindow(imaging::CineLoop loop, QWidget* parent = nullptr);
+  explicit MainWindow(imaging::CineLoop loop, WindowOptions options = {},
+                      QWidget* parent = nullptr);
   ~MainWindow() override;
 
   CineController& cine() { return *cine_; }
   Scene& scene() { return *scene_; }
+  ReviewController& review() { return *review_; }
+  QVTKOpenGLNativeWidget* view() { return vtk_widget_; }
   bool analysis_done() const { return analysis_done_; }
+  QString status_text() const;
+
+  // Where an image point (mm) is in the view widget's coordinates, and back.
+  QPoint to_widget(const review::PointMm& at_mm);
+  review::PointMm to_image(const QPoint& widget_px);
 
  signals:
   void analysis_finished(bool ok);
@@ -43,24 +70,45 @@ class MainWindow : public QMainWindow {
 
  private:
   void build_controls(QWidget* central);
-  QWidget* build_layer_panel();
+  QWidget* build_side_panel();
+  void build_status_bar();
   void add_actions();
   void on_analysis(const AnalysisTask::Outcome& outcome);
+  void begin_review(std::shared_ptr<const segmentation::Analysis> analysis);
   void show_frame(int frame);
+  void refresh_findings();
+  void ask_comment();
+  void say(const QString& message);
+  bool on_mouse(QEvent::Type type, QMouseEvent* event);
   void render();
 
   vtkNew<vtkGenericOpenGLRenderWindow> render_window_;
   QVTKOpenGLNativeWidget* vtk_widget_ = nullptr;
   std::unique_ptr<Scene> scene_;
+  WindowOptions options_;
+  segmentation::AnalysisParams params_;
   CineController* cine_ = nullptr;
   AnalysisTask* analysis_ = nullptr;
+  ReviewController* review_ = nullptr;
   bool analysis_done_ = false;
+  std::string help_text_;
+
+  struct Drag {
+    int frame;  // the correction's frame, even if a key steps the cine meanwhile
+    review::HandleRef handle;
+    review::PointMm pressed_mm;
+    review::PointMm to_mm;
+  };
+  std::optional<Drag> drag_;
 
   QPushButton* play_button_ = nullptr;
   QSlider* slider_ = nullptr;
   QLabel* frame_label_ = nullptr;
+  QListWidget* findings_ = nullptr;
   QLabel* status_label_ = nullptr;
-  QProgressBar* busy_ = nullptr;
+  QLabel* warning_label_ = nullptr;
+  QProgressBar* progress_ = nullptr;
+  QPushButton* cancel_button_ = nullptr;
 };
 
 }  // namespace dynamus::view

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <utility>
 
 namespace dynamus::view {
 namespace {
@@ -31,6 +32,10 @@ constexpr double kTickHalfPx = 6.0;
 constexpr double kArrowHeadPx = 7.0;
 constexpr int kLabelFontPx = 15;
 constexpr double kLabelOffsetPx = 10.0;
+constexpr double kLabelCharPx = 9.0;  // a bold 15 px character is at most this wide
+constexpr double kHandleHalfPx = 4.0;
+constexpr double kHandleZ = -0.3;  // over the lines
+constexpr Rgba kHandleColour{255, 255, 255, 255};
 
 // Segments (pairs of points) or one polyline, as polydata at depth z.
 vtkSmartPointer<vtkPolyData> polyline(const std::vector<PointMm>& points_mm, bool closed,
@@ -105,9 +110,24 @@ std::optional<double> top_of_fills_at(const overlay::FrameOverlay& overlay, doub
   return top;
 }
 
+// Whether a filled region lies within `width_mm` of x on one side, across the depths [top, bottom]:
+// a label put there would cover it.
+bool fill_beside(const overlay::FrameOverlay& overlay, double x_mm, double top_mm, double bottom_mm,
+                 double width_mm, bool to_the_right) {
+  for (const overlay::Path& path : overlay.paths) {
+    if (!path.fill) continue;
+    for (const PointMm& p : path.points_mm) {
+      const double dx = to_the_right ? p.x_mm - x_mm : x_mm - p.x_mm;
+      if (dx >= 0 && dx <= width_mm && p.y_mm >= top_mm && p.y_mm <= bottom_mm) return true;
+    }
+  }
+  return false;
+}
+
 vtkSmartPointer<vtkTextActor> label(const overlay::Caliper& caliper,
                                     const overlay::FrameOverlay& overlay,
-                                    const std::array<double, 2>& image_centre_mm) {
+                                    const std::array<double, 2>& image_centre_mm,
+                                    double pixels_per_mm) {
   const double mid_x = (caliper.from_mm.x_mm + caliper.to_mm.x_mm) / 2;
   double mid_y = (caliper.from_mm.y_mm + caliper.to_mm.y_mm) / 2;
   const bool horizontal = std::abs(caliper.to_mm.x_mm - caliper.from_mm.x_mm) >=
@@ -132,11 +152,22 @@ vtkSmartPointer<vtkTextActor> label(const overlay::Caliper& caliper,
   // vertical one (thickness)
   // beside it towards the image's centre: the label never covers the measured ends, nor leaves
   // the image at its edges. (Display y points up, image depth down.)
+  bool to_the_right = mid_x <= image_centre_mm[0];
+  if (!horizontal) {
+    // Not over a tear region beside the caliper: then on its other side.
+    const double width_mm =
+        (kLabelOffsetPx + kLabelCharPx * double(caliper.label.size())) / pixels_per_mm;
+    const double top = std::min(caliper.from_mm.y_mm, caliper.to_mm.y_mm);
+    const double bottom = std::max(caliper.from_mm.y_mm, caliper.to_mm.y_mm);
+    if (fill_beside(overlay, mid_x, top, bottom, width_mm, to_the_right) &&
+        !fill_beside(overlay, mid_x, top, bottom, width_mm, !to_the_right))
+      to_the_right = !to_the_right;
+  }
   if (horizontal) {
     property->SetJustificationToCentered();
     property->SetVerticalJustificationToBottom();
     position->SetValue(0, kLabelOffsetPx);
-  } else if (mid_x <= image_centre_mm[0]) {
+  } else if (to_the_right) {
     property->SetJustificationToLeft();
     property->SetVerticalJustificationToCentered();
     position->SetValue(kLabelOffsetPx, 0);
@@ -186,7 +217,7 @@ void OverlayActors::show(const overlay::FrameOverlay& overlay, double pixels_per
         lines.push_back({along(end, -nx, -ny), along(end, nx, ny)});
     }
     add(actor(segments(lines), caliper.colour));
-    if (!caliper.label.empty()) add(label(caliper, overlay, image_centre_mm));
+    if (!caliper.label.empty()) add(label(caliper, overlay, image_centre_mm, pixels_per_mm));
   }
   for (const overlay::Arrow& arrow : overlay.arrows) {
     const double dx = arrow.to_mm.x_mm - arrow.from_mm.x_mm;
@@ -203,6 +234,24 @@ void OverlayActors::show(const overlay::FrameOverlay& overlay, double pixels_per
     }
     add(actor(segments(lines), arrow.colour));
   }
+}
+
+void OverlayActors::show_handles(const std::vector<PointMm>& handles_mm, double pixels_per_mm) {
+  if (handles_mm.empty()) return;
+  const double h = kHandleHalfPx / pixels_per_mm;
+  vtkNew<vtkPoints> points;
+  vtkNew<vtkCellArray> squares;
+  for (const PointMm& c : handles_mm) {
+    squares->InsertNextCell(5);
+    const vtkIdType first = points->GetNumberOfPoints();
+    for (const auto& [dx, dy] : {std::pair{-h, -h}, {h, -h}, {h, h}, {-h, h}})
+      points->InsertNextPoint(c.x_mm + dx, c.y_mm + dy, kHandleZ);
+    for (vtkIdType i = 0; i < 5; ++i) squares->InsertCellPoint(first + i % 4);
+  }
+  auto data = vtkSmartPointer<vtkPolyData>::New();
+  data->SetPoints(points);
+  data->SetLines(squares);
+  add(actor(data, kHandleColour));
 }
 
 void OverlayActors::clear() {

@@ -28,6 +28,9 @@ class OverlayActors {
   // faces image_centre_mm, so they stay inside the image.
   void show(const overlay::FrameOverlay& overlay, double pixels_per_mm,
             const std::array<double, 2>& image_centre_mm);
+  // Adds hollow squares at the handles a reviewer can drag (the selected finding's caliper ends
+  // and region vertices), over everything else; show() removes them.
+  void show_handles(const std::vector<overlay::PointMm>& handles_mm, double pixels_per_mm);
   void clear();
 
  private:

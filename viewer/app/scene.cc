@@ -8,15 +8,21 @@
 #include <vtkImageProperty.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
+#include <vtkTextActor.h>
+#include <vtkTextProperty.h>
 
 #include <algorithm>
 #include <cstring>
+
+#include "dynamus/review/review_overlay.h"
 
 namespace dynamus::view {
 namespace {
 
 // Far enough that every overlay depth lies between the camera and the image.
 constexpr double kCameraDistanceMm = 1000.0;
+constexpr int kHelpFontPx = 14;
+constexpr int kHelpMarginPx = 12;
 
 }  // namespace
 
@@ -37,6 +43,15 @@ Scene::Scene(vtkRenderWindow* window, imaging::CineLoop loop)
   image_actor_->GetProperty()->SetColorLevel(127.5);
   image_actor_->GetProperty()->SetInterpolationTypeToLinear();
   image_renderer_->AddViewProp(image_actor_);
+  vtkTextProperty* help = help_->GetTextProperty();
+  help->SetFontSize(kHelpFontPx);
+  help->SetFontFamilyToCourier();  // the keys line up in a column
+  help->SetColor(1, 1, 1);
+  help->SetBackgroundColor(0, 0, 0);
+  help->SetBackgroundOpacity(0.8);
+  help->SetVerticalJustificationToTop();
+  help_->VisibilityOff();
+  image_renderer_->AddViewProp(help_);
   image_renderer_->SetBackground(0, 0, 0);
   vtkCamera* camera = image_renderer_->GetActiveCamera();
   camera->ParallelProjectionOn();
@@ -67,6 +82,23 @@ void Scene::set_layers(overlay::LayerSet layers) {
   update_overlay();
 }
 
+void Scene::set_review(std::shared_ptr<const review::Review> review) {
+  review_ = std::move(review);
+  update_overlay();
+}
+
+void Scene::set_selected(std::optional<std::size_t> finding) {
+  selected_ = finding;
+  update_overlay();
+}
+
+void Scene::set_help(const std::string& text, bool shown) {
+  help_->SetInput(text.c_str());
+  help_->SetVisibility(shown);
+}
+
+bool Scene::help_shown() const { return help_->GetVisibility() != 0; }
+
 void Scene::show_frame(int frame) {
   frame_ = std::clamp(frame, 0, loop_.frame_count() - 1);
   const auto pixels = loop_.frame(frame_);
@@ -78,15 +110,23 @@ void Scene::show_frame(int frame) {
 
 void Scene::update_overlay() {
   if (analysis_) {
-    const overlay::FrameOverlay overlay =
-        overlay::frame_overlay(loop_, *analysis_, frame_, layers_);
+    drawn_ = overlay::frame_overlay(loop_, *analysis_, frame_, layers_);
+    if (review_) review::apply_corrections(*review_, frame_, drawn_);
     const std::array<double, 2> centre_mm{(loop_.width_px() - 1) * spacing_mm_[0] / 2,
                                           (loop_.height_px() - 1) * spacing_mm_[1] / 2};
-    overlay_actors_.show(overlay, layout_ ? layout_->pixels_per_mm() : 1.0, centre_mm);
-    caption_ = overlay.caption;
+    const double pixels_per_mm = layout_ ? layout_->pixels_per_mm() : 1.0;
+    overlay_actors_.show(drawn_, pixels_per_mm, centre_mm);
+    if (review_ && selected_) {
+      std::vector<overlay::PointMm> at_mm;
+      for (const review::HandleRef& h : review::handles(*review_, *selected_, frame_))
+        at_mm.push_back(h.at_mm);
+      overlay_actors_.show_handles(at_mm, pixels_per_mm);
+    }
+    caption_ = drawn_.caption;
   } else {
     // Until the analysis arrives: where we are in the loop, and why there is no overlay.
     overlay_actors_.clear();
+    drawn_ = {};
     std::string line = fmt::format("frame {} of {}", frame_, loop_.frame_count());
     if (loop_.has_timing())
       line += fmt::format("  {:.2f} s", loop_.timing().timestamps_s[std::size_t(frame_)]);
@@ -109,7 +149,14 @@ void Scene::fit(int width_px, int height_px) {
   camera->SetPosition(cx, cy, -kCameraDistanceMm);
   camera->SetViewUp(0, -1, 0);
   camera->SetParallelScale(layout_->parallel_scale_mm());
+  help_->SetPosition(kHelpMarginPx, layout_->image_area_height_px() - kHelpMarginPx);
   update_overlay();  // marker and tick sizes follow the scale
+}
+
+void Scene::reset_view() {
+  image_actor_->GetProperty()->SetColorWindow(255.0);
+  image_actor_->GetProperty()->SetColorLevel(127.5);
+  if (layout_) fit(layout_->width_px(), layout_->height_px());
 }
 
 }  // namespace dynamus::view

@@ -15,6 +15,7 @@
 #include "caption_band.h"
 #include "dynamus/imaging/cine_loop.h"
 #include "dynamus/overlay/overlay.h"
+#include "dynamus/review/review.h"
 #include "dynamus/segmentation/analysis.h"
 #include "overlay_actors.h"
 #include "view_layout.h"
@@ -23,6 +24,7 @@ class vtkImageActor;
 class vtkImageData;
 class vtkRenderWindow;
 class vtkRenderer;
+class vtkTextActor;
 
 namespace dynamus::view {
 
@@ -40,15 +42,26 @@ class Scene {
   void set_note(std::string note);
   void set_layers(overlay::LayerSet layers);
   overlay::LayerSet layers() const { return layers_; }
+  // The review whose corrections are drawn (nullptr: the analysis as it is), and the finding whose
+  // handles are shown.
+  void set_review(std::shared_ptr<const review::Review> review);
+  void set_selected(std::optional<std::size_t> finding);
+  // The shortcuts, in a box over the image's top left corner while shown.
+  void set_help(const std::string& text, bool shown);
+  bool help_shown() const;
 
   // Shows frame (clamped to the loop) with its overlay; the caller renders.
   void show_frame(int frame);
   int frame() const { return frame_; }
   // The caption lines under the image, for the GUI's own display too.
   const std::vector<std::string>& caption() const { return caption_; }
+  // The overlay model last drawn (corrections applied); empty until the analysis is set.
+  const overlay::FrameOverlay& drawn() const { return drawn_; }
 
   // Lays out the window of width_px x height_px and fits the image into it (resets zoom and pan).
   void fit(int width_px, int height_px);
+  // Back to the fitted camera and the stored grey levels (after zooming, panning, window/level).
+  void reset_view();
   const ViewLayout& layout() const { return *layout_; }
   vtkRenderer* image_renderer() { return image_renderer_; }
 
@@ -59,15 +72,19 @@ class Scene {
   imaging::CineLoop loop_;
   std::array<double, 2> spacing_mm_;
   std::shared_ptr<const segmentation::Analysis> analysis_;
+  std::shared_ptr<const review::Review> review_;
+  std::optional<std::size_t> selected_;
   std::string note_;
   overlay::LayerSet layers_;
   int frame_ = 0;
   std::vector<std::string> caption_;
+  overlay::FrameOverlay drawn_;
 
   vtkNew<vtkRenderer> image_renderer_;
   vtkNew<vtkImageData> image_;
   vtkNew<vtkImageActor> image_actor_;
   OverlayActors overlay_actors_;
+  vtkNew<vtkTextActor> help_;
   CaptionBand band_;
   std::optional<ViewLayout> layout_;
 };

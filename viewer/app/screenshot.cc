@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "dynamus/core/atomic_file.h"
+#include "dynamus/review/review_file.h"
 #include "dynamus/segmentation/analysis.h"
 #include "scene.h"
 
@@ -39,15 +40,29 @@ Status render_screenshot(const imaging::CineLoop& loop, const ScreenshotRequest&
                               loop.frame_count() - 1),
                   loop.source().path);
   }
-  Result<segmentation::Analysis> analysis = segmentation::analyze(loop);
+  const segmentation::AnalysisParams params =
+      request.stored ? request.stored->params : segmentation::AnalysisParams{};
+  Result<segmentation::Analysis> analysis = segmentation::analyze(loop, params);
   if (!analysis.ok()) return analysis.status();
   const int frame = request.frame.value_or(analysis->phases.peak_frame);
+  std::shared_ptr<const review::Review> review;
+  if (request.stored && !request.reviewer.empty()) {
+    Result<review::Review> loaded =
+        review::load_review(review::review_path(request.stored->dir, request.reviewer),
+                            request.stored->reviewed(), review::findings(*analysis));
+    if (loaded.ok()) {
+      review = std::make_shared<const review::Review>(std::move(loaded).value());
+    } else if (loaded.status().code() != StatusCode::kNotFound) {
+      return loaded.status();
+    }
+  }
 
   vtkNew<vtkRenderWindow> window;
   window->SetOffScreenRendering(1);
   window->SetSize(request.width_px, request.height_px);
   Scene scene(window, loop);
   scene.set_analysis(std::make_shared<const segmentation::Analysis>(std::move(analysis).value()));
+  scene.set_review(review);
   scene.fit(request.width_px, request.height_px);
   scene.show_frame(frame);
   return write_screenshot(window, request.output);

@@ -4,9 +4,11 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
 
 #include "dynamus/core/status.h"
 #include "dynamus/imaging/cine_loop.h"
+#include "dynamus/review/stored_result.h"
 
 class vtkRenderWindow;
 
@@ -17,6 +19,10 @@ struct ScreenshotRequest {
   std::optional<int> frame;  // empty: the analysis' peak frame
   int width_px = 1000;
   int height_px = 800;
+  // An analysis folder (--results): its parameters are used, and the reviewer's corrections
+  // (when `reviewer` is given and the review is of this result.json) are drawn. Nothing is written.
+  std::optional<review::StoredResult> stored;
+  std::string reviewer;
 };
 
 // Renders `window` as it is and writes its pixels to `path` as PNG, atomically (a temporary beside
@@ -24,7 +30,8 @@ struct ScreenshotRequest {
 Status write_screenshot(vtkRenderWindow* window, const std::filesystem::path& path);
 
 // Analyses the loop, shows the requested frame with its overlay and writes the screenshot.
-// kInvalidArgument for a frame outside the loop; the analysis' own errors otherwise.
+// kInvalidArgument for a frame outside the loop; the review file's errors (a review of another
+// result.json); the analysis' own errors otherwise.
 Status render_screenshot(const imaging::CineLoop& loop, const ScreenshotRequest& request);
 
 }  // namespace dynamus::view

@@ -54,7 +54,7 @@ void add_tear(FrameOverlay& overlay, const segmentation::Tear& tear, std::size_t
     overlay.markers.push_back({Layer::kGapCaliper, *at.proximal_end_mm, c});
     overlay.markers.push_back({Layer::kGapCaliper, *at.distal_end_mm, c});
     overlay.calipers.push_back({Layer::kGapCaliper, *at.proximal_end_mm, *at.distal_end_mm, c,
-                                at.gap_mm ? fmt::format("gap {:.1f} mm", *at.gap_mm) : "gap"});
+                                at.gap_mm ? caliper_label(Layer::kGapCaliper, *at.gap_mm) : "gap"});
   }
 }
 
@@ -71,39 +71,6 @@ std::optional<std::pair<double, double>> defect_span_mm(const segmentation::Tear
       std::minmax_element(polygon.begin(), polygon.end(),
                           [](const PointMm& a, const PointMm& b) { return a.x_mm < b.x_mm; });
   return std::pair{low->x_mm - kMarginMm, high->x_mm + kMarginMm};
-}
-
-void add_thickness_caliper(FrameOverlay& overlay, const segmentation::TendonTrace& tendon,
-                           const segmentation::Tear& tear, std::size_t frame) {
-  if (!tendon.found || frame >= tendon.upper_mm.size()) return;
-  const auto& upper = tendon.upper_mm[frame];
-  const auto& lower = tendon.lower_mm[frame];
-  const auto defect = defect_span_mm(tear, frame);
-  // Not at the ends of the traced tendon either, where the image's edge bends the surfaces.
-  constexpr double kEndMarginMm = 2.0;
-  double first_x_mm = 1e9, last_x_mm = -1e9;
-  for (std::size_t i = 0; i < tendon.x_mm.size(); ++i) {
-    if (upper[i] && lower[i]) {
-      first_x_mm = std::min(first_x_mm, tendon.x_mm[i]);
-      last_x_mm = std::max(last_x_mm, tendon.x_mm[i]);
-    }
-  }
-  std::optional<std::size_t> thickest;
-  for (std::size_t i = 0; i < tendon.x_mm.size(); ++i) {
-    const double x = tendon.x_mm[i];
-    if (!upper[i] || !lower[i]) continue;
-    if (x < first_x_mm + kEndMarginMm || x > last_x_mm - kEndMarginMm) continue;
-    if (defect && x >= defect->first && x <= defect->second) continue;
-    if (!thickest || *lower[i] - *upper[i] > *lower[*thickest] - *upper[*thickest]) thickest = i;
-  }
-  if (!thickest) return;
-  const double x = tendon.x_mm[*thickest];
-  overlay.calipers.push_back(
-      {Layer::kThicknessCaliper,
-       {x, *upper[*thickest]},
-       {x, *lower[*thickest]},
-       colour(Layer::kThicknessCaliper),
-       fmt::format("thickness {:.1f} mm", *lower[*thickest] - *upper[*thickest])});
 }
 
 // Arrows from where the tissue is at rest to where it is in `frame`, following the motion.
@@ -184,6 +151,43 @@ const std::vector<LegendEntry>& legend() {
 
 const LegendEntry& legend_entry(Layer layer) { return legend()[std::size_t(layer)]; }
 
+std::optional<Caliper> thickness_caliper(const segmentation::TendonTrace& tendon,
+                                         const segmentation::Tear& tear, int frame) {
+  const std::size_t f = std::size_t(frame);
+  if (!tendon.found || f >= tendon.upper_mm.size()) return std::nullopt;
+  const auto& upper = tendon.upper_mm[f];
+  const auto& lower = tendon.lower_mm[f];
+  const auto defect = defect_span_mm(tear, f);
+  // Not at the ends of the traced tendon either, where the image's edge bends the surfaces.
+  constexpr double kEndMarginMm = 2.0;
+  double first_x_mm = 1e9, last_x_mm = -1e9;
+  for (std::size_t i = 0; i < tendon.x_mm.size(); ++i) {
+    if (upper[i] && lower[i]) {
+      first_x_mm = std::min(first_x_mm, tendon.x_mm[i]);
+      last_x_mm = std::max(last_x_mm, tendon.x_mm[i]);
+    }
+  }
+  std::optional<std::size_t> thickest;
+  for (std::size_t i = 0; i < tendon.x_mm.size(); ++i) {
+    const double x = tendon.x_mm[i];
+    if (!upper[i] || !lower[i]) continue;
+    if (x < first_x_mm + kEndMarginMm || x > last_x_mm - kEndMarginMm) continue;
+    if (defect && x >= defect->first && x <= defect->second) continue;
+    if (!thickest || *lower[i] - *upper[i] > *lower[*thickest] - *upper[*thickest]) thickest = i;
+  }
+  if (!thickest) return std::nullopt;
+  const double x = tendon.x_mm[*thickest];
+  return Caliper{Layer::kThicknessCaliper,
+                 {x, *upper[*thickest]},
+                 {x, *lower[*thickest]},
+                 colour(Layer::kThicknessCaliper),
+                 caliper_label(Layer::kThicknessCaliper, *lower[*thickest] - *upper[*thickest])};
+}
+
+std::string caliper_label(Layer layer, double length_mm) {
+  return fmt::format("{} {:.1f} mm", layer == Layer::kGapCaliper ? "gap" : "thickness", length_mm);
+}
+
 FrameOverlay frame_overlay(const imaging::CineLoop& loop, const segmentation::Analysis& analysis,
                            int frame, LayerSet layers) {
   FrameOverlay overlay;
@@ -201,7 +205,10 @@ FrameOverlay frame_overlay(const imaging::CineLoop& loop, const segmentation::An
     add_profile(overlay, Layer::kTendon, tendon.x_mm, tendon.lower_mm[f]);
   }
   add_tear(overlay, analysis.tear, f, layers);
-  if (layers[Layer::kThicknessCaliper]) add_thickness_caliper(overlay, tendon, analysis.tear, f);
+  if (layers[Layer::kThicknessCaliper]) {
+    if (auto caliper = thickness_caliper(tendon, analysis.tear, frame))
+      overlay.calipers.push_back(std::move(*caliper));
+  }
   if (layers[Layer::kMotion]) add_motion(overlay, loop, analysis, frame);
   overlay.caption = caption(loop, analysis, frame);
   return overlay;

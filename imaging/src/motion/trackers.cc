@@ -201,7 +201,9 @@ Result<std::unique_ptr<Tracker>> create_tracker(std::string_view name) {
 Result<Motion> track(const CineLoop& loop, const Tracker& tracker, const TrackOptions& options) {
   Motion motion{std::string(tracker.name()), options.step_px, {}, 0.0f, 1.0f};
   std::vector<float> errors, shares;
-  for (int f = 0; f + 1 < loop.frame_count(); ++f) {
+  const int pairs = loop.frame_count() - 1;
+  for (int f = 0; f < pairs; ++f) {
+    DYNAMUS_RETURN_IF_ERROR(report_progress(options.progress, double(f) / pairs, "tracking"));
     DYNAMUS_ASSIGN_OR_RETURN(
         FlowField field,
         tracker.track(loop.frame(f), loop.frame(f + 1), loop.width_px(), loop.height_px(),

@@ -13,6 +13,7 @@ enum ExitCode : int {
   kExitUnreadableInput = 3,
   kExitInvalidData = 4,
   kExitInternal = 5,
+  kExitCancelled = 6,  // the user stopped a running analysis
 };
 
 int exit_code_for(StatusCode code);

@@ -19,6 +19,7 @@ enum class StatusCode {
   kTooLarge,         // declared sizes above the configured memory ceiling
   kInvalidData,      // corrupt, truncated or inconsistent content
   kInternal,         // a bug or an unexpected failure in a dependency
+  kCancelled,        // the caller asked a long computation to stop (core/progress.h)
 };
 
 std::string_view to_string(StatusCode code);

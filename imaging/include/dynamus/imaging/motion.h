@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dynamus/core/progress.h"
 #include "dynamus/core/status.h"
 #include "dynamus/imaging/cine_loop.h"
 
@@ -75,6 +76,8 @@ struct TrackOptions {
   // trajectories refine their points directly against the frames anyway. Finer grids cost in
   // proportion.
   int step_px = 16;
+  // Told after each frame pair; cancelling makes track() return kCancelled.
+  Progress progress = {};
 };
 
 // Tracks consecutive pairs, each starting from the previous pair's field.

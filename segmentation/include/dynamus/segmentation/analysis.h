@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "dynamus/core/progress.h"
 #include "dynamus/core/status.h"
 #include "dynamus/imaging/cine_loop.h"
 #include "dynamus/imaging/motion.h"
@@ -34,6 +35,9 @@ struct Analysis {
 
 // A still image (one frame) is measured without motion. Without a calibration the motion and the
 // phases are measured, the structures are not (a warning says so): they need millimetres.
-Result<Analysis> analyze(const imaging::CineLoop& loop, const AnalysisParams& params = {});
+// `progress` hears of each frame pair tracked and each step begun; cancelling it returns
+// kCancelled before the next one.
+Result<Analysis> analyze(const imaging::CineLoop& loop, const AnalysisParams& params = {},
+                         const Progress& progress = {});
 
 }  // namespace dynamus::segmentation

@@ -12,6 +12,9 @@ namespace dynamus::segmentation {
 inline constexpr const char* kResultSchema = "dynamus.analysis/1";
 
 nlohmann::json params_json(const AnalysisParams& params);
+// The inverse, for re-running a stored analysis; missing keys keep their defaults.
+// kInvalidData when a key has the wrong type.
+Result<AnalysisParams> params_from_json(const nlohmann::json& params);
 
 // Every per-frame array has exactly loop.frame_count() entries, null where nothing was measured.
 nlohmann::json result_json(const imaging::CineLoop& loop, const AnalysisParams& params,

@@ -84,6 +84,14 @@ struct FrameOverlay {
   std::vector<std::string> caption;
 };
 
+// The tendon's thickness at its thickest point in `frame`, away from the tendon's traced ends and
+// from a suspected defect (a thickness is not measured across a tear); nullopt where none is seen.
+std::optional<Caliper> thickness_caliper(const segmentation::TendonTrace& tendon,
+                                         const segmentation::Tear& tear, int frame);
+
+// A caliper's label: "gap 9.8 mm", "thickness 5.1 mm".
+std::string caliper_label(Layer layer, double length_mm);
+
 // The overlay of one frame (0 <= frame < loop.frame_count()), the layers not shown left out.
 FrameOverlay frame_overlay(const imaging::CineLoop& loop, const segmentation::Analysis& analysis,
                            int frame, LayerSet layers = {});
