@@ -8,14 +8,15 @@ scripts/setup.sh
 scan=build/sample_scans/retracting-tear
 out=build/demo/retracting-tear
 echo
-echo "== dynamus analyze $scan.dcm -o $out"
-build/bin/dynamus analyze "$scan.dcm" -o "$out"
+echo "== dynamus analyze $scan.dcm -o $out --report --dicom"
+build/bin/dynamus analyze "$scan.dcm" -o "$out" --report --dicom
 echo
 echo "== dynamus evaluate: against the scan's ground truth ($scan.truth.json)"
 build/bin/dynamus evaluate "$out/result.json" "$scan.truth.json"
 echo
-echo "Annotated key frames: $out/rest.png and $out/peak.png; measurements per frame:"
-echo "$out/frames.csv; everything in $out/result.json."
+echo "The report: $out/report.pdf (and report.html, loop.mp4); annotated key frames: $out/rest.png"
+echo "and $out/peak.png; DICOM SC + SR: $out/dicom/; per frame: $out/frames.csv; everything in"
+echo "$out/result.json."
 echo
 echo "== dynamus batch: every bundled scan from a manifest, ranked by tear score (build/demo/batch)"
 manifest=build/demo/scans.csv
