@@ -191,6 +191,8 @@ TEST(ScreenshotTest, BadInputsGiveTheDocumentedExitCodes) {
   EXPECT_EQ(run_view(tear + " --screenshot " + out.string() + " --frame 400"), 2);
   EXPECT_EQ(run_view(tear + " --screenshot " + out.string() + " --size 0x10"), 2);
   EXPECT_EQ(run_view(tear + " --no-such-option"), 2);
+  // The input options are the CLI's (apps/input_options): a malformed override is a usage error.
+  EXPECT_EQ(run_view(tear + " --screenshot " + out.string() + " --spacing abc"), 2);
   EXPECT_FALSE(fs::exists(out)) << "no screenshot after a failure";
 }
 

@@ -21,6 +21,7 @@
 #include "dynamus/core/version.h"
 #include "dynamus/imaging/load.h"
 #include "dynamus/review/stored_result.h"
+#include "input_options.h"
 #include "main_window.h"
 #include "screenshot.h"
 
@@ -83,11 +84,15 @@ int main(int argc, char** argv) {
                  "render one frame to this PNG and exit (needs an X server, e.g. xvfb-run -a)");
   cli.add_option("--frame", frame, "the frame to show (default: the peak of contraction)");
   cli.add_option("--size", size, "window size in pixels, WxH (default 1000x800)");
+  dynamus::cli::InputOptions input_options;
+  input_options.add_to(cli);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     return cli.exit(error) == 0 ? kExitOk : kExitUsage;
   }
+  const auto load_options = input_options.to_load_options();
+  if (!load_options.ok()) return fail(load_options.status());
   const auto window_size = parse_size(size);
   if (!window_size)
     return fail(Status(StatusCode::kInvalidArgument, "--size expects WxH, got '" + size + "'"));
@@ -103,7 +108,7 @@ int main(int argc, char** argv) {
   if (!screenshot.empty()) {
     if (input.empty())
       return fail(Status(StatusCode::kInvalidArgument, "--screenshot needs an INPUT"));
-    auto loop = dynamus::imaging::load(input);
+    auto loop = dynamus::imaging::load(input, *load_options);
     if (!loop.ok()) return fail(loop.status());
     if (stored) {
       if (const Status status = check_input(*stored, loop->source()); !status.ok())
@@ -126,7 +131,7 @@ int main(int argc, char** argv) {
   if (results.empty()) {
     if (const Status status = read_folder(dir, stored); !status.ok()) return fail(status);
   }
-  auto loop = dynamus::imaging::load(input);
+  auto loop = dynamus::imaging::load(input, *load_options);
   if (!loop.ok()) return fail(loop.status());
   if (stored) {
     if (const Status status = check_input(*stored, loop->source()); !status.ok())
