@@ -76,7 +76,8 @@ TimelineChart::TimelineChart(QWidget* parent) : QVTKOpenGLNativeWidget(parent) {
   style_axis(chart_->GetAxis(vtkAxis::BOTTOM), "time (s)");
   style_axis(chart_->GetAxis(vtkAxis::LEFT), "contraction (%)");
   style_axis(chart_->GetAxis(vtkAxis::RIGHT), "gap, thickness (mm)");
-  fix_range(chart_->GetAxis(vtkAxis::LEFT), 0.0, 100.0);
+  // A little above 100 % so that the peak's plateau is not drawn on the frame of the plot.
+  fix_range(chart_->GetAxis(vtkAxis::LEFT), 0.0, 105.0);
   setToolTip("click to go to that time's frame");
 }
 
@@ -91,9 +92,7 @@ QString TimelineChart::legend_html() {
                 .arg(style.rgb[2])
                 .arg(QString(style.name).toHtmlEscaped());
   }
-  return html +
-         "<span style='color:rgb(200,0,0)'>|</span> current frame (click the plot to go "
-         "to a time)";
+  return html + "<span style='color:rgb(200,0,0)'>|</span> current frame (click to seek)";
 }
 
 vtkPlot* TimelineChart::series_plot(int index) {
@@ -126,7 +125,7 @@ void TimelineChart::set_series(TimelineSeries series) {
 
   cursor_table_->Initialize();
   cursor_table_->AddColumn(column("t", {0.0, 0.0}));
-  cursor_table_->AddColumn(column("current frame", {0.0, 100.0}));
+  cursor_table_->AddColumn(column("current frame", {0.0, 105.0}));
   cursor_plot_ = chart_->AddPlot(vtkChart::LINE);
   cursor_plot_->SetInputData(cursor_table_, 0, 1);
   cursor_plot_->SetColor(200, 0, 0, 255);
