@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "dynamus/overlay/overlay.h"
+#include "run_view.h"
 #include "view_layout.h"
 
 namespace dynamus::view {
@@ -28,19 +29,6 @@ constexpr int kScanWidthPx = 320, kScanHeightPx = 240;
 constexpr double kSpacingMm = 0.15;
 
 fs::path sample(const std::string& name) { return fs::path(DYNAMUS_SAMPLE_DIR) / name; }
-
-fs::path scratch(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("dynamus_view_test_" + std::to_string(getpid()));
-  fs::create_directories(dir);
-  return dir / name;
-}
-
-int run_view(const std::string& arguments) {
-  const std::string command = std::string(DYNAMUS_VIEW_BIN) + " " + arguments + " 2>/dev/null";
-  const int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 struct Rgb {
   int r, g, b;

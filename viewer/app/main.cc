@@ -49,6 +49,16 @@ std::optional<std::array<int, 2>> parse_size(const std::string& text) {
   return std::array<int, 2>{width, height};
 }
 
+// "A:B" with 0 <= A <= B (the loop's bounds are checked once it is loaded).
+std::optional<FrameRange> parse_range(const std::string& text) {
+  int first = 0, last = 0;
+  char colon = 0, rest = 0;
+  if (std::sscanf(text.c_str(), "%d%c%d%c", &first, &colon, &last, &rest) != 3 || colon != ':' ||
+      first < 0 || last < first)
+    return std::nullopt;
+  return FrameRange{first, last};
+}
+
 // The folder's result.json if it has one; an unreadable one is an error.
 Status read_folder(const std::filesystem::path& dir,
                    std::optional<dynamus::review::StoredResult>& stored) {
@@ -71,7 +81,7 @@ std::string default_reviewer() {
 int main(int argc, char** argv) {
   CLI::App cli("dynamus-view: review a cine loop with its analysis", "dynamus-view");
   cli.set_version_flag("--version", std::string("dynamus-view ") + dynamus::kVersion);
-  std::string input, results, reviewer, screenshot, size = "1000x800";
+  std::string input, results, reviewer, screenshot, exported, range_text, size = "1000x800";
   std::optional<int> frame;
   cli.add_option("INPUT", input,
                  "DICOM, video, image folder or MetaImage/NRRD sequence (default with --results: "
@@ -82,7 +92,16 @@ int main(int argc, char** argv) {
   cli.add_option("--reviewer", reviewer, "your name, recorded with the review (default: asked)");
   cli.add_option("--screenshot", screenshot,
                  "render one frame to this PNG and exit (needs an X server, e.g. xvfb-run -a)");
-  cli.add_option("--frame", frame, "the frame to show (default: the peak of contraction)");
+  auto* export_option =
+      cli.add_option("--export", exported,
+                     "write the view as shown to OUT.png (one frame) or OUT.mp4 (H.264, default "
+                     "every frame) and exit (needs an X server, e.g. xvfb-run -a)");
+  auto* frame_option =
+      cli.add_option("--frame", frame, "the frame to show (default: the peak of contraction)");
+  cli.add_option("--range", range_text, "with --export OUT.mp4: the frames A:B (inclusive)")
+      ->needs(export_option)
+      ->excludes(frame_option);
+  export_option->excludes(cli.get_option("--screenshot"));
   cli.add_option("--size", size, "window size in pixels, WxH (default 1000x800)");
   dynamus::cli::InputOptions input_options;
   input_options.add_to(cli);
@@ -105,17 +124,27 @@ int main(int argc, char** argv) {
                          "has no result.json: give the INPUT to analyse into it", results));
     }
   }
+  std::optional<FrameRange> range;
+  if (!range_text.empty()) {
+    range = parse_range(range_text);
+    if (!range)
+      return fail(
+          Status(StatusCode::kInvalidArgument, "--range expects A:B, got '" + range_text + "'"));
+  }
+  if (!exported.empty()) screenshot = exported;
   if (!screenshot.empty()) {
     if (input.empty())
-      return fail(Status(StatusCode::kInvalidArgument, "--screenshot needs an INPUT"));
+      return fail(Status(
+          StatusCode::kInvalidArgument,
+          (exported.empty() ? "--screenshot" : "--export") + std::string(" needs an INPUT")));
     auto loop = dynamus::imaging::load(input, *load_options);
     if (!loop.ok()) return fail(loop.status());
     if (stored) {
       if (const Status status = check_input(*stored, loop->source()); !status.ok())
         return fail(status);
     }
-    const ScreenshotRequest request{screenshot,        frame,  (*window_size)[0],
-                                    (*window_size)[1], stored, reviewer};
+    const ScreenshotRequest request{screenshot, frame, (*window_size)[0], (*window_size)[1], stored,
+                                    reviewer,   range};
     const Status status = render_screenshot(*loop, request);
     return status.ok() ? kExitOk : fail(status);
   }

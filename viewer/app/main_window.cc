@@ -9,6 +9,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
@@ -26,8 +27,11 @@
 #include "dynamus/overlay/overlay.h"
 #include "dynamus/reporting/analysis_folder.h"
 #include "dynamus/segmentation/result_json.h"
+#include "frame_export.h"
 #include "review_controller.h"
 #include "scene.h"
+#include "timeline_chart.h"
+#include "timeline_series.h"
 
 namespace dynamus::view {
 namespace {
@@ -36,6 +40,9 @@ constexpr int kSwatchIconPx = 12;
 // A handle or a finding is picked within this many screen pixels of the mouse.
 constexpr double kPickPx = 8.0;
 constexpr int kSidePanelWidthPx = 260;
+// Tall enough for two axis titles and readable ticks (the legend is a label above); the image
+// keeps the rest.
+constexpr int kChartHeightPx = 160;
 
 QPixmap swatch(const overlay::Rgba& colour) {
   QPixmap pixmap(kSwatchIconPx, kSwatchIconPx);
@@ -122,8 +129,16 @@ void MainWindow::build_controls(QWidget* central) {
   controls->addWidget(slider_, 1);
   controls->addWidget(frame_label_);
 
+  chart_ = new TimelineChart(central);
+  chart_->setFixedHeight(kChartHeightPx);
+  auto* view_and_chart = new QVBoxLayout;
+  view_and_chart->addWidget(vtk_widget_, 1);
+  auto* chart_legend = new QLabel(TimelineChart::legend_html(), central);
+  chart_legend->setWordWrap(true);  // never widens the window
+  view_and_chart->addWidget(chart_legend);
+  view_and_chart->addWidget(chart_);
   auto* view_and_panel = new QHBoxLayout;
-  view_and_panel->addWidget(vtk_widget_, 1);
+  view_and_panel->addLayout(view_and_chart, 1);
   view_and_panel->addWidget(build_side_panel());
 
   auto* layout = new QVBoxLayout(central);
@@ -132,6 +147,10 @@ void MainWindow::build_controls(QWidget* central) {
 
   connect(play_button_, &QPushButton::clicked, cine_, &CineController::toggle_play);
   connect(slider_, &QSlider::valueChanged, cine_, &CineController::set_frame);
+  connect(chart_, &TimelineChart::seek_requested, this, [this](int frame) {
+    cine_->pause();
+    cine_->set_frame(frame);
+  });
   connect(cine_, &CineController::playing_changed, this,
           [this](bool playing) { play_button_->setText(playing ? "Pause" : "Play"); });
 }
@@ -224,6 +243,10 @@ void MainWindow::add_actions() {
   add("U", "mark it uncertain", {Qt::Key_U},
       [this] { review_->decide(review::Decision::kUncertain); });
   add("C", "comment on it", {Qt::Key_C}, [this] { ask_comment(); });
+  add("Ctrl+E", "export this frame as shown (PNG or MP4)", {QKeySequence("Ctrl+E")},
+      [this] { ask_export(false); });
+  add("Ctrl+Shift+E", "export the whole loop as shown (MP4)", {QKeySequence("Ctrl+Shift+E")},
+      [this] { ask_export(true); });
   add("Ctrl+Z", "undo the last correction", {QKeySequence::Undo}, [this] { review_->undo(); });
   add("Home", "reset zoom, pan, window/level", {Qt::Key_Home}, [this] {
     scene_->reset_view();
@@ -256,6 +279,7 @@ void MainWindow::on_analysis(const AnalysisTask::Outcome& outcome) {
     scene_->set_note("");
     auto analysis = std::make_shared<const segmentation::Analysis>(outcome->value());
     scene_->set_analysis(analysis);
+    chart_->set_series(timeline_series(scene_->loop(), *analysis));
     say("analysis done");
     begin_review(std::move(analysis));
   } else if (outcome->status().code() == StatusCode::kCancelled) {
@@ -319,6 +343,26 @@ void MainWindow::show_frame(int frame) {
   frame_label_->setText(QString::fromStdString(scene_->caption().front()));
   refresh_findings();
   render();
+  chart_->set_cursor_frame(frame);
+}
+
+bool MainWindow::export_to(const std::filesystem::path& path, int first, int last) {
+  cine_->pause();
+  const Status status = export_frames(render_window_, *scene_, path, {first, last});
+  say(QString::fromStdString(status.ok() ? "exported " + path.string()
+                                         : "export failed: " + status.to_string()));
+  return status.ok();
+}
+
+void MainWindow::ask_export(bool whole_loop) {
+  cine_->pause();
+  const QString file = QFileDialog::getSaveFileName(
+      this, whole_loop ? "Export the loop as shown" : "Export this frame as shown", QString(),
+      whole_loop ? "H.264 video (*.mp4)" : "PNG image (*.png);;H.264 video (*.mp4)");
+  if (file.isEmpty()) return;
+  const int frame = cine_->frame();
+  export_to(file.toStdString(), whole_loop ? 0 : frame,
+            whole_loop ? cine_->frame_count() - 1 : frame);
 }
 
 void MainWindow::refresh_findings() {

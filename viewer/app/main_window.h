@@ -33,6 +33,7 @@ namespace dynamus::view {
 class CineController;
 class ReviewController;
 class Scene;
+class TimelineChart;
 
 struct WindowOptions {
   // The analysis folder: read when `stored` is given, else written once the analysis is done.
@@ -55,12 +56,18 @@ class MainWindow : public QMainWindow {
   Scene& scene() { return *scene_; }
   ReviewController& review() { return *review_; }
   QVTKOpenGLNativeWidget* view() { return vtk_widget_; }
+  vtkGenericOpenGLRenderWindow* render_window() { return render_window_; }
+  TimelineChart* chart() { return chart_; }
   bool analysis_done() const { return analysis_done_; }
   QString status_text() const;
 
   // Where an image point (mm) is in the view widget's coordinates, and back.
   QPoint to_widget(const review::PointMm& at_mm);
   review::PointMm to_image(const QPoint& widget_px);
+
+  // The view as drawn, frames [first, last] (inclusive), to a PNG (one frame) or an MP4; the
+  // status bar says where it went or why not. Ctrl+E and Ctrl+Shift+E ask for the file first.
+  bool export_to(const std::filesystem::path& path, int first, int last);
 
  signals:
   void analysis_finished(bool ok);
@@ -78,12 +85,14 @@ class MainWindow : public QMainWindow {
   void show_frame(int frame);
   void refresh_findings();
   void ask_comment();
+  void ask_export(bool whole_loop);
   void say(const QString& message);
   bool on_mouse(QEvent::Type type, QMouseEvent* event);
   void render();
 
   vtkNew<vtkGenericOpenGLRenderWindow> render_window_;
   QVTKOpenGLNativeWidget* vtk_widget_ = nullptr;
+  TimelineChart* chart_ = nullptr;
   std::unique_ptr<Scene> scene_;
   WindowOptions options_;
   segmentation::AnalysisParams params_;

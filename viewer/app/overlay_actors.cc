@@ -219,11 +219,21 @@ void OverlayActors::show(const overlay::FrameOverlay& overlay, double pixels_per
     add(actor(segments(lines), caliper.colour));
     if (!caliper.label.empty()) add(label(caliper, overlay, image_centre_mm, pixels_per_mm));
   }
+  // The motion layer has an arrow per tracked node: one actor per colour for all of them, since
+  // an actor each (hundreds) dominated the playback frame time (docs/benchmarks.md).
+  std::vector<std::pair<Rgba, std::vector<std::array<PointMm, 2>>>> arrows_by_colour;
   for (const overlay::Arrow& arrow : overlay.arrows) {
+    auto same = std::find_if(arrows_by_colour.begin(), arrows_by_colour.end(), [&](const auto& e) {
+      return e.first.r == arrow.colour.r && e.first.g == arrow.colour.g &&
+             e.first.b == arrow.colour.b && e.first.a == arrow.colour.a;
+    });
+    if (same == arrows_by_colour.end())
+      same = arrows_by_colour.insert(arrows_by_colour.end(), {arrow.colour, {}});
+    std::vector<std::array<PointMm, 2>>& lines = same->second;
     const double dx = arrow.to_mm.x_mm - arrow.from_mm.x_mm;
     const double dy = arrow.to_mm.y_mm - arrow.from_mm.y_mm;
     const double length = std::hypot(dx, dy);
-    std::vector<std::array<PointMm, 2>> lines{{arrow.from_mm, arrow.to_mm}};
+    lines.push_back({arrow.from_mm, arrow.to_mm});
     if (length > 0) {
       // A head no longer than a third of a short arrow, so tiny motions stay arrows.
       const double head = std::min(kArrowHeadPx * px, length / 3) / length;
@@ -232,8 +242,8 @@ void OverlayActors::show(const overlay::FrameOverlay& overlay, double pixels_per
       lines.push_back({arrow.to_mm, along(arrow.to_mm, c * ux - s * uy, s * ux + c * uy)});
       lines.push_back({arrow.to_mm, along(arrow.to_mm, c * ux + s * uy, -s * ux + c * uy)});
     }
-    add(actor(segments(lines), arrow.colour));
   }
+  for (const auto& [colour, lines] : arrows_by_colour) add(actor(segments(lines), colour));
 }
 
 void OverlayActors::show_handles(const std::vector<PointMm>& handles_mm, double pixels_per_mm) {

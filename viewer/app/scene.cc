@@ -31,6 +31,10 @@ Scene::Scene(vtkRenderWindow* window, imaging::CineLoop loop)
       loop_(std::move(loop)),
       spacing_mm_(loop_.calibration().spacing_mm.value_or(std::array<double, 2>{1.0, 1.0})),
       overlay_actors_(image_renderer_) {
+  // No multisampling: on Mesa's software renderer (llvmpipe) VTK's default 8 samples cost three
+  // to four times the frame time (docs/benchmarks.md) and would keep playback below 60 fps. The
+  // same setting for the window and the screenshot keeps the two alike.
+  window_->SetMultiSamples(0);
   image_->SetDimensions(loop_.width_px(), loop_.height_px(), 1);
   image_->SetSpacing(spacing_mm_[0], spacing_mm_[1], 1.0);
   image_->SetOrigin(0, 0, 0);

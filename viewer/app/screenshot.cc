@@ -65,7 +65,13 @@ Status render_screenshot(const imaging::CineLoop& loop, const ScreenshotRequest&
   scene.set_review(review);
   scene.fit(request.width_px, request.height_px);
   scene.show_frame(frame);
-  return write_screenshot(window, request.output);
+  FrameRange range{frame, frame};
+  if (request.range) {
+    range = *request.range;
+  } else if (!request.frame && request.output.extension() == ".mp4") {
+    range = {0, loop.frame_count() - 1};
+  }
+  return export_frames(window, scene, request.output, range);
 }
 
 }  // namespace dynamus::view

@@ -1,0 +1,28 @@
+// Export "identical to the screen": the render window's pixels as drawn, one frame as PNG or a
+// range of frames as H.264 MP4 (imaging::write_rgb_video), both written atomically. The GUI
+// (Ctrl+E, Ctrl+Shift+E) and `dynamus-view --export` go through here.
+#pragma once
+
+#include <filesystem>
+
+#include "dynamus/core/status.h"
+
+class vtkRenderWindow;
+
+namespace dynamus::view {
+
+class Scene;
+
+struct FrameRange {
+  int first = 0;
+  int last = 0;  // inclusive
+};
+
+// The frames [first, last] of `scene`, each shown and rendered in `window` and grabbed, as an MP4
+// at `fps` (the loop's; CineController::kFallbackFps without timing); a PNG path gets the single
+// frame `first` (a longer range is kInvalidArgument). The scene is left at its frame before.
+// kInvalidArgument for a range outside the loop or an extension other than .png/.mp4.
+Status export_frames(vtkRenderWindow* window, Scene& scene, const std::filesystem::path& path,
+                     FrameRange range);
+
+}  // namespace dynamus::view
