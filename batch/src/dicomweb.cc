@@ -8,7 +8,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "multipart.h"
+#include "dynamus/batch/multipart.h"
 
 namespace dynamus::batch {
 namespace {

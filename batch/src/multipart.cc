@@ -1,4 +1,4 @@
-#include "multipart.h"
+#include "dynamus/batch/multipart.h"
 
 #include <fmt/format.h>
 
