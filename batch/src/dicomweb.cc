@@ -152,7 +152,9 @@ Status DicomWebClient::store(const std::vector<std::filesystem::path>& files) co
       perform(options_, url,
               {fmt::format("Content-Type: multipart/related; type=\"{}\"; boundary={}", kDicomType,
                            boundary),
-               "Accept: application/dicom+json"},
+               "Accept: application/dicom+json",
+               // Without this libcurl waits up to 1 s for a `100 Continue` before the upload.
+               "Expect:"},
               &body));
   // A 200 or 202 may still list instances the server refused; an empty list means none.
   const nlohmann::json answer = nlohmann::json::parse(response.body, nullptr, false);
