@@ -148,6 +148,11 @@ Result<std::vector<fs::path>> fetch_pacs_inputs(const DicomWebClient& client,
     return Status(StatusCode::kUnreadable, fmt::format("cannot create folder: {}", error.message()),
                   cache_dir.string());
   }
+  // What a killed retrieval left (the batch folder's lock keeps other batches out).
+  for (const auto& entry : fs::directory_iterator(cache_dir, error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with('.') && name.ends_with(".partial")) fs::remove_all(entry.path(), error);
+  }
   std::vector<fs::path> inputs;
   int retrieved = 0;
   for (const std::string& uid : study_uids) {

@@ -4,6 +4,8 @@
 #include "dynamus/batch/pacs.h"
 
 #include <arpa/inet.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -29,6 +31,36 @@ int closed_port() {
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
   ::close(fd);
   return ntohs(address.sin_port);
+}
+
+// A header-only instance: what the picking rule reads.
+void write_instance(const fs::path& file, const char* modality, const char* frames) {
+  DcmFileFormat format;
+  DcmDataset& dataset = *format.getDataset();
+  dataset.putAndInsertString(DCM_SOPClassUID, "1.2.840.10008.5.1.4.1.1.3.1");
+  dataset.putAndInsertString(DCM_SOPInstanceUID, "1.2.3.4");
+  dataset.putAndInsertString(DCM_Modality, modality);
+  if (frames != nullptr) dataset.putAndInsertString(DCM_NumberOfFrames, frames);
+  ASSERT_TRUE(format.saveFile(file.c_str(), EXS_LittleEndianExplicit).good()) << file;
+}
+
+TEST(PickCineInstances, MultiFrameUltrasoundFirst) {
+  testing::TempDir dir;
+  write_instance(dir / "0001.dcm", "US", "1");
+  write_instance(dir / "0002.dcm", "US", "40");
+  write_instance(dir / "0003.dcm", "OT", "2");  // a Secondary Capture pushed back earlier
+  write_instance(dir / "0004.dcm", "US", "12");
+  write_instance(dir / "0005.dcm", "SR", nullptr);
+  std::ofstream(dir / "0006.dcm") << "not DICOM";
+  EXPECT_EQ(pick_cine_instances(dir.path()),
+            (std::vector<fs::path>{dir / "0002.dcm", dir / "0004.dcm"}));
+  // Without a multi-frame US instance: any multi-frame one; without that: the largest file.
+  fs::remove(dir / "0002.dcm");
+  fs::remove(dir / "0004.dcm");
+  EXPECT_EQ(pick_cine_instances(dir.path()), std::vector<fs::path>{dir / "0003.dcm"});
+  fs::remove(dir / "0003.dcm");
+  std::ofstream(dir / "0006.dcm") << std::string(4096, 'x');
+  EXPECT_EQ(pick_cine_instances(dir.path()), std::vector<fs::path>{dir / "0006.dcm"});
 }
 
 TEST(StudyUidManifest, TheColumnAmongOthers) {
@@ -59,7 +91,8 @@ TEST(DicomWebClient, NoServerIsAnErrorNamingTheUrl) {
   EXPECT_EQ(studies.status().context(), url + "/studies");
   const Status stored = client.store({});
   EXPECT_EQ(stored.code(), StatusCode::kUnreadable);
-  // A failed retrieval leaves nothing in the cache.
+  // A failed retrieval leaves nothing in the cache, and removes what a killed one left.
+  fs::create_directories(dir / "pacs" / ".9.9.partial");
   const Result<std::vector<fs::path>> inputs =
       fetch_pacs_inputs(client, {"1.2.3"}, dir / "pacs", nullptr);
   ASSERT_FALSE(inputs.ok());

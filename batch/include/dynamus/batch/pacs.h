@@ -4,7 +4,8 @@
 //
 // DIR/pacs/<study uid>/<n>.dcm   one retrieved study, instances in the order the PACS sent them;
 //                                the folder appears whole (renamed from a temporary) and is
-//                                reused by later runs instead of retrieving the study again.
+//                                reused by later runs instead of retrieving the study again;
+//                                a killed retrieval's .<uid>.partial/ is removed by the next.
 #pragma once
 
 #include <filesystem>
