@@ -466,14 +466,20 @@ Result<BatchResult> run_batch(const BatchOptions& options) {
   // Inputs first: a bad argument leaves no output folder behind.
   DYNAMUS_ASSIGN_OR_RETURN(const InputRequest request, input_request(options));
   DYNAMUS_ASSIGN_OR_RETURN(std::vector<fs::path> inputs, discover_inputs(request.local));
+  std::error_code exists_error;
+  const bool output_existed = fs::exists(options.output_dir, exists_error);
   DYNAMUS_ASSIGN_OR_RETURN(FolderLock lock, FolderLock::acquire(options.output_dir));
-  // The PACS is asked once the folder is this batch's, since its studies are cached there.
+  // The PACS is asked once the folder is this batch's, since its studies are cached there; a PACS
+  // that fails leaves no new folder behind.
   if (request.all_pacs_studies || !request.study_uids.empty()) {
     const DicomWebClient client(DicomWebOptions{options.pacs_url});
-    DYNAMUS_ASSIGN_OR_RETURN(const std::vector<fs::path> pacs_inputs,
-                             fetch_pacs_inputs(client, request.study_uids,
-                                               options.output_dir / kPacsFolderName, options.log));
-    inputs.insert(inputs.end(), pacs_inputs.begin(), pacs_inputs.end());
+    Result<std::vector<fs::path>> pacs_inputs = fetch_pacs_inputs(
+        client, request.study_uids, options.output_dir / kPacsFolderName, options.log);
+    if (!pacs_inputs.ok()) {
+      if (!output_existed) fs::remove_all(options.output_dir, exists_error);
+      return pacs_inputs.status();
+    }
+    inputs.insert(inputs.end(), pacs_inputs->begin(), pacs_inputs->end());
   }
   const fs::path studies_dir = options.output_dir / kStudiesFolderName;
   std::error_code error;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <set>
 
 #include "dynamus/core/atomic_file.h"
 
@@ -155,7 +156,9 @@ Result<std::vector<fs::path>> fetch_pacs_inputs(const DicomWebClient& client,
   }
   std::vector<fs::path> inputs;
   int retrieved = 0;
+  std::set<std::string> seen;
   for (const std::string& uid : study_uids) {
+    if (!seen.insert(uid).second) continue;  // listed twice in a manifest
     if (!is_uid(uid)) {
       return Status(StatusCode::kInvalidData,
                     fmt::format("the PACS listed '{}' as a Study Instance UID", uid));
@@ -170,8 +173,8 @@ Result<std::vector<fs::path>> fetch_pacs_inputs(const DicomWebClient& client,
   }
   if (log != nullptr) {
     *log << fmt::format("dynamus batch: {} PACS studies ({} retrieved, {} from {}), {} inputs\n",
-                        study_uids.size(), retrieved, study_uids.size() - retrieved,
-                        cache_dir.string(), inputs.size());
+                        seen.size(), retrieved, seen.size() - retrieved, cache_dir.string(),
+                        inputs.size());
   }
   return inputs;
 }

@@ -239,7 +239,7 @@ TEST_F(BatchCommand, PacsErrors) {
       run_dynamus("batch " + quoted(inputs()) + " -o " + quoted(dir / "b") + " --push").exit_code,
       2);
   EXPECT_EQ(run_dynamus("batch -o " + quoted(dir / "c")).exit_code, 2);
-  for (const char* out : {"b", "c"}) EXPECT_FALSE(fs::exists(dir / out)) << out;
+  for (const char* out : {"a", "b", "c"}) EXPECT_FALSE(fs::exists(dir / out)) << out;
 }
 
 }  // namespace
