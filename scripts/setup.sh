@@ -17,6 +17,8 @@ packages=(
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libsqlite3-dev sqlite3             # the batch ledger (sqlite3: to inspect it)
   snakemake                          # workflows/: batch shards locally or on Slurm
+  libcurl4-openssl-dev               # batch --pacs: the DICOMweb client
+  orthanc orthanc-dicomweb curl jq   # the PACS round-trip test runs Orthanc on loopback
   libgtest-dev libgmock-dev libbenchmark-dev
   libvtk9-dev libvtk9-qt-dev libjsoncpp-dev    # dynamus-view: VTK 9.1 (its config needs jsoncpp)
   qtbase5-dev libqt5opengl5-dev               # dynamus-view: Qt5 widgets, QVTKOpenGLNativeWidget

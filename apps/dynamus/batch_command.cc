@@ -1,9 +1,11 @@
 // dynamus batch INPUT... -o DIR [--jobs N] [--shard i/N] [analyze options]: many studies, each
 // analysed by a `dynamus analyze` worker process of this same executable, into DIR/studies/<key>/,
 // with a resumable ledger (DIR/ledger.sqlite) and a ranked summary (DIR/summary.csv, .json).
+// With --pacs URL the studies of a DICOMweb PACS are inputs too, and --push stores results back.
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -22,6 +24,8 @@ struct BatchArgs {
   std::string shard;
   double timeout_s = 0.0;
   bool retry_failed = false;
+  std::string pacs_url;
+  bool push = false;
   std::string tracker;
   int step_px = 0;
   std::vector<std::string> analyze_args;
@@ -36,7 +40,13 @@ std::filesystem::path own_executable() {
 }
 
 Result<batch::BatchOptions> batch_options(const BatchArgs& args) {
+  if (args.inputs.empty() && args.pacs_url.empty())
+    return Status(StatusCode::kInvalidArgument, "give INPUT... or --pacs URL");
+  if (args.push && args.pacs_url.empty())
+    return Status(StatusCode::kInvalidArgument, "--push needs --pacs URL");
   batch::BatchOptions options;
+  options.pacs_url = args.pacs_url;
+  options.push = args.push;
   options.inputs.assign(args.inputs.begin(), args.inputs.end());
   options.output_dir = args.output_dir;
   options.jobs = args.jobs > 0 ? args.jobs : int(std::max(1U, std::thread::hardware_concurrency()));
@@ -64,6 +74,9 @@ Result<batch::BatchOptions> batch_options(const BatchArgs& args) {
   const std::vector<std::string> input_arguments = args.input_options.to_arguments();
   extra.insert(extra.end(), input_arguments.begin(), input_arguments.end());
   extra.insert(extra.end(), args.analyze_args.begin(), args.analyze_args.end());
+  // The SC and SR that --push stores come from analyze --dicom.
+  if (args.push && std::find(extra.begin(), extra.end(), "--dicom") == extra.end())
+    extra.push_back("--dicom");
   options.progress_bar = ::isatty(STDERR_FILENO) != 0;
   options.log = &std::cerr;
   return options;
@@ -86,6 +99,13 @@ int run(const BatchArgs& args) {
       "{}/summary.csv\n",
       run.inputs, run.shard.empty() ? "" : " in shard " + run.shard, run.done, run.failed,
       run.skipped, args.output_dir);
+  if (args.push) {
+    std::cerr << fmt::format(
+        "dynamus batch: results of {} studies pushed to {}{}\n", result->pushed, args.pacs_url,
+        result->push_failed > 0
+            ? fmt::format(", {} failed (run again to retry)", result->push_failed)
+            : "");
+  }
   if (result->stop_signal != 0) {
     std::cerr << fmt::format("dynamus batch: interrupted by {}; run it again to resume\n",
                              ::strsignal(result->stop_signal));
@@ -100,11 +120,9 @@ void add_batch_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<BatchArgs>();
   CLI::App* command = app.add_subcommand(
       "batch", "score many studies into one folder: resumable, ranked summary, SQLite ledger");
-  command
-      ->add_option("INPUT", args->inputs,
-                   "files, folders (recursive; DICOMDIR honoured), DICOMDIR files or manifests "
-                   "(.csv with a `path` header)")
-      ->required();
+  command->add_option("INPUT", args->inputs,
+                      "files, folders (recursive; DICOMDIR honoured), DICOMDIR files or manifests "
+                      "(.csv with a `path` header, or with --pacs a `study_uid` column)");
   command->add_option("-o,--output", args->output_dir, "batch folder (created when missing)")
       ->required();
   command->add_option("--jobs", args->jobs, "workers at a time (default: number of cores)")
@@ -119,6 +137,13 @@ void add_batch_command(CLI::App& app, int& exit_code) {
       ->check(CLI::PositiveNumber);
   command->add_flag("--retry-failed", args->retry_failed,
                     "also re-run studies that failed before with the same input and options");
+  command->add_option(
+      "--pacs", args->pacs_url,
+      "DICOMweb root of a PACS (e.g. http://host:8042/dicom-web): its studies "
+      "are retrieved into DIR/pacs/ and analysed (all, or a manifest's study_uids)");
+  command->add_flag("--push", args->push,
+                    "with --pacs: analyze with --dicom and store each study's SC and SR back "
+                    "(STOW-RS)");
   command->add_option("--tracker", args->tracker, "passed to analyze");
   command->add_option("--step", args->step_px, "passed to analyze")->check(CLI::Range(2, 64));
   // One value per occurrence, so that `--analyze-arg=X INPUT` leaves INPUT a positional.

@@ -13,6 +13,7 @@
 
 #include "batch_folder.h"
 #include "dynamus/batch/discover.h"
+#include "dynamus/batch/pacs.h"
 #include "dynamus/batch/summary.h"
 #include "dynamus/core/exit_code.h"
 #include "dynamus/core/sha256.h"
@@ -84,6 +85,7 @@ class BatchRun {
     DYNAMUS_RETURN_IF_ERROR(schedule(progress));
     progress.close();
     if (stop_signal() != 0) DYNAMUS_RETURN_IF_ERROR(stop_workers());
+    if (options_.push && stop_signal() == 0) DYNAMUS_RETURN_IF_ERROR(push_results());
 
     BatchResult result;
     result.stop_signal = stop_signal();
@@ -92,7 +94,9 @@ class BatchRun {
     DYNAMUS_RETURN_IF_ERROR(ledger_.finish_run(record_));
     DYNAMUS_RETURN_IF_ERROR(write_summary_now());
     result.run = record_;
-    result.exit_code = exit_code();
+    result.pushed = pushed_;
+    result.push_failed = push_failed_;
+    result.exit_code = push_failed_ > 0 ? kExitSomeInputsFailed : exit_code();
     return result;
   }
 
@@ -361,6 +365,34 @@ class BatchRun {
     return ok_status();
   }
 
+  // Every done study of this run whose results are not in the PACS yet (never pushed, failed
+  // before, or analysed again since) is stored there; each outcome is a row of `pushes`.
+  Status push_results() {
+    const DicomWebClient client(DicomWebOptions{options_.pacs_url});
+    DYNAMUS_ASSIGN_OR_RETURN(const auto pushes, ledger_.pushes());
+    for (const std::string& path : run_paths_) {
+      const StudyRow& row = rows_.at(path);
+      if (row.status != StudyStatus::kDone) continue;
+      const auto old = pushes.find(path);
+      if (old != pushes.end() && old->second.pushed &&
+          old->second.result_folder == row.result_folder) {
+        continue;
+      }
+      const Result<std::vector<fs::path>> files =
+          result_dicom_files(options_.output_dir / row.result_folder);
+      const Status stored = files.ok() ? client.store(*files) : files.status();
+      PushRow push{path, row.result_folder, stored.ok(), stored.ok() ? "" : stored.to_string(),
+                   utc_now()};
+      DYNAMUS_RETURN_IF_ERROR(ledger_.put_push(push));
+      stored.ok() ? ++pushed_ : ++push_failed_;
+      if (!stored.ok() && options_.log != nullptr) {
+        *options_.log << fmt::format("dynamus batch: {}: push failed: {}\n", path,
+                                     push.error_message);
+      }
+    }
+    return ok_status();
+  }
+
   Status write_summary_now() {
     std::vector<StudyRow> rows;
     rows.reserve(rows_.size());
@@ -389,7 +421,37 @@ class BatchRun {
   std::deque<Job> pending_;
   std::map<pid_t, Job> running_;
   Clock::time_point summary_written_{};
+  int pushed_ = 0;
+  int push_failed_ = 0;
 };
+
+// With a PACS, the manifests among the inputs that list Study Instance UIDs name its studies to
+// analyse (none listed: all of them); the other inputs are local.
+struct InputRequest {
+  std::vector<fs::path> local;
+  std::vector<std::string> study_uids;
+  bool all_pacs_studies = false;
+};
+
+Result<InputRequest> input_request(const BatchOptions& options) {
+  InputRequest request;
+  if (options.pacs_url.empty()) {
+    request.local = options.inputs;
+    return request;
+  }
+  bool uid_manifest = false;
+  for (const fs::path& input : options.inputs) {
+    if (!is_study_uid_manifest(input)) {
+      request.local.push_back(input);
+      continue;
+    }
+    uid_manifest = true;
+    DYNAMUS_ASSIGN_OR_RETURN(const std::vector<std::string> listed, read_study_uid_manifest(input));
+    request.study_uids.insert(request.study_uids.end(), listed.begin(), listed.end());
+  }
+  request.all_pacs_studies = !uid_manifest;
+  return request;
+}
 
 }  // namespace
 
@@ -399,9 +461,26 @@ std::string params_hash(const std::vector<std::string>& extra_args) {
 
 Result<BatchResult> run_batch(const BatchOptions& options) {
   if (options.jobs < 1) return Status(StatusCode::kInvalidArgument, "--jobs must be at least 1");
+  if (options.push && options.pacs_url.empty())
+    return Status(StatusCode::kInvalidArgument, "--push needs --pacs URL");
   // Inputs first: a bad argument leaves no output folder behind.
-  DYNAMUS_ASSIGN_OR_RETURN(const std::vector<fs::path> inputs, discover_inputs(options.inputs));
+  DYNAMUS_ASSIGN_OR_RETURN(const InputRequest request, input_request(options));
+  DYNAMUS_ASSIGN_OR_RETURN(std::vector<fs::path> inputs, discover_inputs(request.local));
+  std::error_code exists_error;
+  const bool output_existed = fs::exists(options.output_dir, exists_error);
   DYNAMUS_ASSIGN_OR_RETURN(FolderLock lock, FolderLock::acquire(options.output_dir));
+  // The PACS is asked once the folder is this batch's, since its studies are cached there; a PACS
+  // that fails leaves no new folder behind.
+  if (request.all_pacs_studies || !request.study_uids.empty()) {
+    const DicomWebClient client(DicomWebOptions{options.pacs_url});
+    Result<std::vector<fs::path>> pacs_inputs = fetch_pacs_inputs(
+        client, request.study_uids, options.output_dir / kPacsFolderName, options.log);
+    if (!pacs_inputs.ok()) {
+      if (!output_existed) fs::remove_all(options.output_dir, exists_error);
+      return pacs_inputs.status();
+    }
+    inputs.insert(inputs.end(), pacs_inputs->begin(), pacs_inputs->end());
+  }
   const fs::path studies_dir = options.output_dir / kStudiesFolderName;
   std::error_code error;
   fs::create_directories(studies_dir, error);

@@ -48,6 +48,13 @@ CREATE TABLE IF NOT EXISTS runs (
   failed INTEGER NOT NULL DEFAULT 0,
   interrupted INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS pushes (
+  path TEXT PRIMARY KEY,
+  result_folder TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pushed', 'failed')),
+  error_message TEXT NOT NULL DEFAULT '',
+  finished_utc TEXT NOT NULL DEFAULT ''
+);
 PRAGMA user_version = 1;
 )sql";
 
@@ -274,6 +281,34 @@ Result<std::vector<RunRecord>> Ledger::runs() const {
   while ((step = s.step()) == SQLITE_ROW) runs.push_back(read_run(s));
   if (step != SQLITE_DONE) return sqlite_error(db_->handle, "ledger query");
   return runs;
+}
+
+Result<std::map<std::string, PushRow>> Ledger::pushes() const {
+  Statement s(db_->handle,
+              "SELECT path, result_folder, status, error_message, finished_utc FROM pushes");
+  if (!s.prepared()) return sqlite_error(db_->handle, "ledger query");
+  std::map<std::string, PushRow> pushes;
+  int step = 0;
+  while ((step = s.step()) == SQLITE_ROW) {
+    PushRow row{s.text(0), s.text(1), s.text(2) == "pushed", s.text(3), s.text(4)};
+    pushes[row.path] = std::move(row);
+  }
+  if (step != SQLITE_DONE) return sqlite_error(db_->handle, "ledger query");
+  return pushes;
+}
+
+Status Ledger::put_push(const PushRow& row) {
+  Statement s(db_->handle,
+              "INSERT OR REPLACE INTO pushes (path, result_folder, status, error_message, "
+              "finished_utc) VALUES (?, ?, ?, ?, ?)");
+  if (!s.prepared()) return sqlite_error(db_->handle, "ledger update");
+  s.bind(1, row.path)
+      .bind(2, row.result_folder)
+      .bind(3, std::string(row.pushed ? "pushed" : "failed"))
+      .bind(4, row.error_message)
+      .bind(5, row.finished_utc);
+  if (s.step() != SQLITE_DONE) return sqlite_error(db_->handle, "ledger update");
+  return ok_status();
 }
 
 }  // namespace dynamus::batch

@@ -225,5 +225,22 @@ TEST_F(BatchCommand, UsageErrorsAndUidManifestsLeaveNoOutput) {
   EXPECT_EQ(run_dynamus("merge " + quoted(dir.path()) + " -o " + quoted(dir / "d")).exit_code, 3);
 }
 
+// --pacs: a PACS that does not answer stops the batch with exit 3 and a line naming its URL;
+// --push without --pacs, or no input at all, is a usage error.
+TEST_F(BatchCommand, PacsErrors) {
+  testing::TempDir dir;
+  const testing::CommandRun unreachable = testing::run_command(
+      std::string(DYNAMUS_BINARY_DIR) +
+      "/bin/dynamus batch --pacs http://127.0.0.1:9/dicom-web -o " + quoted(dir / "a") + " 2>&1");
+  EXPECT_EQ(unreachable.exit_code, 3);
+  EXPECT_NE(unreachable.out.find("http://127.0.0.1:9/dicom-web/studies"), std::string::npos)
+      << unreachable.out;
+  EXPECT_EQ(
+      run_dynamus("batch " + quoted(inputs()) + " -o " + quoted(dir / "b") + " --push").exit_code,
+      2);
+  EXPECT_EQ(run_dynamus("batch -o " + quoted(dir / "c")).exit_code, 2);
+  for (const char* out : {"a", "b", "c"}) EXPECT_FALSE(fs::exists(dir / out)) << out;
+}
+
 }  // namespace
 }  // namespace dynamus

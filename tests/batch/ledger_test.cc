@@ -114,6 +114,29 @@ TEST(Ledger, RequeuesRunningRowsAndRecordsRuns) {
   EXPECT_FALSE(runs[0].interrupted);
 }
 
+// --push: one row per input, replaced by the next attempt, kept across reopening.
+TEST(Ledger, KeepsTheLastPushOfEachStudy) {
+  testing::TempDir dir;
+  {
+    Result<Ledger> ledger = Ledger::open(dir / "ledger.sqlite");
+    ASSERT_TRUE(ledger.ok()) << ledger.status().to_string();
+    ASSERT_TRUE(ledger->put_push({"/a.dcm", "studies/a", false, "HTTP 503", "t1"}).ok());
+    ASSERT_TRUE(ledger->put_push({"/b.dcm", "studies/b", true, "", "t1"}).ok());
+    ASSERT_TRUE(ledger->put_push({"/a.dcm", "studies/a2", true, "", "t2"}).ok());
+  }
+  Result<Ledger> ledger = Ledger::open(dir / "ledger.sqlite");
+  ASSERT_TRUE(ledger.ok());
+  const Result<std::map<std::string, PushRow>> pushes = ledger->pushes();
+  ASSERT_TRUE(pushes.ok()) << pushes.status().to_string();
+  ASSERT_EQ(pushes->size(), 2U);
+  const PushRow& a = pushes->at("/a.dcm");
+  EXPECT_EQ(a.result_folder, "studies/a2");
+  EXPECT_TRUE(a.pushed);
+  EXPECT_EQ(a.error_message, "");
+  EXPECT_EQ(a.finished_utc, "t2");
+  EXPECT_TRUE(pushes->at("/b.dcm").pushed);
+}
+
 TEST(Ledger, AnUnwritableLocationIsAnErrorNamingTheFile) {
   const Result<Ledger> ledger = Ledger::open("/proc/no/such/ledger.sqlite");
   ASSERT_FALSE(ledger.ok());

@@ -4,6 +4,7 @@
 // DIR/ledger.sqlite   every input: status, error, version, params hash, timing (ledger.h)
 // DIR/studies/<key>/  one complete analysis folder per done study (renamed into place whole)
 // DIR/summary.csv, DIR/summary.json   the ranked worklist (summary.h)
+// DIR/pacs/<study uid>/  studies retrieved from a PACS (pacs.h), with --pacs
 #pragma once
 
 #include <filesystem>
@@ -32,12 +33,20 @@ struct BatchOptions {
   bool retry_failed = false;    // also re-run studies that failed with the same input and params
   bool progress_bar = false;    // a redrawn bar with ETA (a terminal) instead of one line a study
   std::ostream* log = nullptr;  // progress and per-study lines; nullptr: none
+  // A PACS's DICOMweb root: its studies are inputs too, all of them unless a manifest among the
+  // inputs lists Study Instance UIDs (pacs.h). Empty: no PACS.
+  std::string pacs_url;
+  // Store each done study's dicom/sc.dcm and dicom/sr.dcm back to pacs_url (STOW-RS) after the
+  // analyses; the worker must be given --dicom. Pushes that failed are retried by the next run.
+  bool push = false;
 };
 
 struct BatchResult {
   RunRecord run;
   int exit_code = 0;    // 0 every input done, 1 some (or all) failed
   int stop_signal = 0;  // SIGINT or SIGTERM when the batch was interrupted, else 0
+  int pushed = 0;       // studies whose results were stored in the PACS by this run
+  int push_failed = 0;  // ... or could not be (exit_code is then 1)
 };
 
 // The hash of the worker's pass-through options, recorded per study: a re-run with other options

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,6 +67,16 @@ struct RunRecord {
   bool interrupted = false;
 };
 
+// The last push of a done study's DICOM results to the PACS (`batch --push`), by input path. A
+// study is pushed again when this is missing, failed, or names another result folder.
+struct PushRow {
+  std::string path;
+  std::string result_folder;  // the study folder whose files were pushed
+  bool pushed = false;
+  std::string error_message;
+  std::string finished_utc;
+};
+
 class Ledger {
  public:
   // Opens or creates the ledger file. kUnreadable naming the file when SQLite cannot.
@@ -87,6 +98,10 @@ class Ledger {
   Status begin_run(RunRecord& record);
   Status finish_run(const RunRecord& record);
   Result<std::vector<RunRecord>> runs() const;
+
+  // The pushes table, by path.
+  Result<std::map<std::string, PushRow>> pushes() const;
+  Status put_push(const PushRow& row);
 
  private:
   explicit Ledger(sqlite3* db);
