@@ -86,8 +86,9 @@ Status add_manifest(const fs::path& manifest, std::vector<fs::path>& studies) {
   if (header == "study_uid" || header == "series_uid" || header.starts_with("study_uid,") ||
       header.starts_with("series_uid,")) {
     return Status(StatusCode::kUnsupported,
-                  fmt::format("a manifest of {}s needs a PACS query, which this version does not "
-                              "do yet; list file paths under a `path` header",
+                  fmt::format("a manifest of {}s names studies in a PACS: give it with "
+                              "--pacs URL (study_uid only), or list file paths under a `path` "
+                              "header",
                               header.substr(0, header.find(','))),
                   manifest.string());
   }

@@ -58,7 +58,7 @@ TEST(Discover, RefusesUidManifestsBadHeadersAndMissingArguments) {
   touch(dir / "bad.csv", "file\na.dcm\n");
   const Result<std::vector<fs::path>> uids = discover_inputs({dir / "uids.csv"});
   EXPECT_EQ(uids.status().code(), StatusCode::kUnsupported);
-  EXPECT_NE(uids.status().message().find("not"), std::string::npos);
+  EXPECT_NE(uids.status().message().find("--pacs"), std::string::npos) << uids.status().message();
   EXPECT_EQ(discover_inputs({dir / "bad.csv"}).status().code(), StatusCode::kInvalidArgument);
   const Result<std::vector<fs::path>> missing = discover_inputs({dir / "nothing"});
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
