@@ -137,10 +137,10 @@ void add_batch_command(CLI::App& app, int& exit_code) {
       ->check(CLI::PositiveNumber);
   command->add_flag("--retry-failed", args->retry_failed,
                     "also re-run studies that failed before with the same input and options");
-  command->add_option(
-      "--pacs", args->pacs_url,
-      "DICOMweb root of a PACS (e.g. http://host:8042/dicom-web): its studies "
-      "are retrieved into DIR/pacs/ and analysed (all, or a manifest's study_uids)");
+  command->add_option("--pacs", args->pacs_url,
+                      "DICOMweb root of a PACS (e.g. http://host:8042/dicom-web): its studies "
+                      "are retrieved into DIR/pacs/ and analysed (all, or a manifest's study_uid "
+                      "or series_uid column)");
   command->add_flag("--push", args->push,
                     "with --pacs: analyze with --dicom and store each study's SC and SR back "
                     "(STOW-RS)");

@@ -429,7 +429,7 @@ class BatchRun {
 // analyse (none listed: all of them); the other inputs are local.
 struct InputRequest {
   std::vector<fs::path> local;
-  std::vector<std::string> study_uids;
+  std::vector<PacsRequest> pacs_requests;
   bool all_pacs_studies = false;
 };
 
@@ -441,13 +441,13 @@ Result<InputRequest> input_request(const BatchOptions& options) {
   }
   bool uid_manifest = false;
   for (const fs::path& input : options.inputs) {
-    if (!is_study_uid_manifest(input)) {
+    if (!is_pacs_manifest(input)) {
       request.local.push_back(input);
       continue;
     }
     uid_manifest = true;
-    DYNAMUS_ASSIGN_OR_RETURN(const std::vector<std::string> listed, read_study_uid_manifest(input));
-    request.study_uids.insert(request.study_uids.end(), listed.begin(), listed.end());
+    DYNAMUS_ASSIGN_OR_RETURN(const std::vector<PacsRequest> listed, read_pacs_manifest(input));
+    request.pacs_requests.insert(request.pacs_requests.end(), listed.begin(), listed.end());
   }
   request.all_pacs_studies = !uid_manifest;
   return request;
@@ -471,10 +471,10 @@ Result<BatchResult> run_batch(const BatchOptions& options) {
   DYNAMUS_ASSIGN_OR_RETURN(FolderLock lock, FolderLock::acquire(options.output_dir));
   // The PACS is asked once the folder is this batch's, since its studies are cached there; a PACS
   // that fails leaves no new folder behind.
-  if (request.all_pacs_studies || !request.study_uids.empty()) {
+  if (request.all_pacs_studies || !request.pacs_requests.empty()) {
     const DicomWebClient client(DicomWebOptions{options.pacs_url});
     Result<std::vector<fs::path>> pacs_inputs = fetch_pacs_inputs(
-        client, request.study_uids, options.output_dir / kPacsFolderName, options.log);
+        client, request.pacs_requests, options.output_dir / kPacsFolderName, options.log);
     if (!pacs_inputs.ok()) {
       if (!output_existed) fs::remove_all(options.output_dir, exists_error);
       return pacs_inputs.status();

@@ -98,26 +98,38 @@ DicomWebClient::DicomWebClient(DicomWebOptions options) : options_(std::move(opt
   while (options_.url.ends_with('/')) options_.url.pop_back();
 }
 
-Result<std::vector<std::string>> DicomWebClient::query_studies() const {
-  const std::string url = options_.url + "/studies";
+// A QIDO-RS query: the Study Instance UID of every match, in the server's order.
+Result<std::vector<std::string>> DicomWebClient::query_study_uids(const std::string& url) const {
   DYNAMUS_ASSIGN_OR_RETURN(const Response response,
                            perform(options_, url, {"Accept: application/dicom+json"}, nullptr));
   // No matches may come as 204 with no body.
   if (response.http_status == 204 || response.body.empty()) return std::vector<std::string>{};
-  const nlohmann::json studies = nlohmann::json::parse(response.body, nullptr, false);
-  if (!studies.is_array()) return request_error(url, "the answer is not a DICOM JSON array");
+  const nlohmann::json matches = nlohmann::json::parse(response.body, nullptr, false);
+  if (!matches.is_array()) return request_error(url, "the answer is not a DICOM JSON array");
   std::vector<std::string> uids;
-  for (const nlohmann::json& study : studies) {
+  for (const nlohmann::json& match : matches) {
     const nlohmann::json* value = nullptr;
-    if (study.is_object() && study.contains(kStudyInstanceUidTag))
-      value = &study[kStudyInstanceUidTag];
+    if (match.is_object() && match.contains(kStudyInstanceUidTag)) {
+      value = &match[kStudyInstanceUidTag];
+    }
     if (value == nullptr || !value->contains("Value") || !(*value)["Value"].is_array() ||
         (*value)["Value"].empty() || !(*value)["Value"][0].is_string()) {
-      return request_error(url, "a study without a Study Instance UID in the answer");
+      return request_error(url, "a match without a Study Instance UID in the answer");
     }
     uids.push_back((*value)["Value"][0].get<std::string>());
   }
   return uids;
+}
+
+Result<std::vector<std::string>> DicomWebClient::query_studies() const {
+  return query_study_uids(options_.url + "/studies");
+}
+
+Result<std::string> DicomWebClient::study_of_series(const std::string& series_uid) const {
+  const std::string url = fmt::format("{}/series?SeriesInstanceUID={}", options_.url, series_uid);
+  DYNAMUS_ASSIGN_OR_RETURN(const std::vector<std::string> studies, query_study_uids(url));
+  if (studies.empty()) return request_error(url, "the PACS has no such series");
+  return studies.front();
 }
 
 Result<std::vector<std::string>> DicomWebClient::retrieve_study(

@@ -87,7 +87,7 @@ Status add_manifest(const fs::path& manifest, std::vector<fs::path>& studies) {
       header.starts_with("series_uid,")) {
     return Status(StatusCode::kUnsupported,
                   fmt::format("a manifest of {}s names studies in a PACS: give it with "
-                              "--pacs URL (study_uid only), or list file paths under a `path` "
+                              "--pacs URL, or list file paths under a `path` "
                               "header",
                               header.substr(0, header.find(','))),
                   manifest.string());

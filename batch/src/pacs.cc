@@ -38,10 +38,10 @@ std::vector<std::string> csv_fields(const std::string& line) {
   }
 }
 
-// The index of the study_uid column of a manifest's header line, or -1.
-int study_uid_column(const std::string& header) {
+// The index of the column named `name` in a manifest's header line, or -1.
+int column_of(const std::string& header, const char* name) {
   const std::vector<std::string> fields = csv_fields(header);
-  const auto found = std::find(fields.begin(), fields.end(), "study_uid");
+  const auto found = std::find(fields.begin(), fields.end(), name);
   return found == fields.end() ? -1 : int(found - fields.begin());
 }
 
@@ -55,6 +55,7 @@ struct InstanceInfo {
   bool readable = false;
   bool ultrasound = false;
   long frames = 1;
+  std::string series_uid;
 };
 
 InstanceInfo instance_info(const fs::path& file) {
@@ -68,6 +69,10 @@ InstanceInfo instance_info(const fs::path& file) {
   info.ultrasound = dataset.findAndGetOFString(DCM_Modality, modality).good() && modality == "US";
   Sint32 frames = 1;
   if (dataset.findAndGetSint32(DCM_NumberOfFrames, frames).good()) info.frames = frames;
+  OFString series;
+  if (dataset.findAndGetOFString(DCM_SeriesInstanceUID, series).good()) {
+    info.series_uid = series.c_str();
+  }
   return info;
 }
 
@@ -103,45 +108,55 @@ Status retrieve_into_cache(const DicomWebClient& client, const std::string& uid,
 
 }  // namespace
 
-bool is_study_uid_manifest(const fs::path& file) {
+bool is_pacs_manifest(const fs::path& file) {
   if (file.extension() != ".csv") return false;
   std::ifstream in(file);
   std::string header;
-  return in && std::getline(in, header) && study_uid_column(header) >= 0;
+  return in && std::getline(in, header) &&
+         (column_of(header, "study_uid") >= 0 || column_of(header, "series_uid") >= 0);
 }
 
-Result<std::vector<std::string>> read_study_uid_manifest(const fs::path& manifest) {
+Result<std::vector<PacsRequest>> read_pacs_manifest(const fs::path& manifest) {
   std::ifstream file(manifest);
   std::string line;
   if (!file || !std::getline(file, line)) {
     return Status(StatusCode::kUnreadable, "cannot read the manifest", manifest.string());
   }
-  const int column = study_uid_column(line);
-  if (column < 0) {
-    return Status(
-        StatusCode::kInvalidArgument,
-        fmt::format("a PACS manifest's header must have a `study_uid` column, got '{}'", line),
-        manifest.string());
+  const int study_column = column_of(line, "study_uid");
+  const int series_column = column_of(line, "series_uid");
+  if (study_column < 0 && series_column < 0) {
+    return Status(StatusCode::kInvalidArgument,
+                  fmt::format("a PACS manifest's header must have a `study_uid` or a `series_uid` "
+                              "column, got '{}'",
+                              line),
+                  manifest.string());
   }
-  std::vector<std::string> uids;
+  std::vector<PacsRequest> requests;
   while (std::getline(file, line)) {
     const std::vector<std::string> fields = csv_fields(line);
-    const std::string uid = std::size_t(column) < fields.size() ? fields[column] : "";
-    if (uid.empty()) continue;
-    if (!is_uid(uid)) {
-      return Status(StatusCode::kInvalidData, fmt::format("'{}' is not a Study Instance UID", uid),
-                    manifest.string());
+    auto field = [&](int column) {
+      return column >= 0 && std::size_t(column) < fields.size() ? fields[std::size_t(column)]
+                                                                : std::string();
+    };
+    const PacsRequest request{field(study_column), field(series_column)};
+    if (request.study_uid.empty() && request.series_uid.empty()) continue;
+    for (const std::string* uid : {&request.study_uid, &request.series_uid}) {
+      if (!uid->empty() && !is_uid(*uid)) {
+        return Status(StatusCode::kInvalidData, fmt::format("'{}' is not a DICOM UID", *uid),
+                      manifest.string());
+      }
     }
-    uids.push_back(uid);
+    requests.push_back(request);
   }
-  return uids;
+  return requests;
 }
 
 Result<std::vector<fs::path>> fetch_pacs_inputs(const DicomWebClient& client,
-                                                std::vector<std::string> study_uids,
+                                                std::vector<PacsRequest> requests,
                                                 const fs::path& cache_dir, std::ostream* log) {
-  if (study_uids.empty()) {
-    DYNAMUS_ASSIGN_OR_RETURN(study_uids, client.query_studies());
+  if (requests.empty()) {
+    DYNAMUS_ASSIGN_OR_RETURN(const std::vector<std::string> studies, client.query_studies());
+    for (const std::string& uid : studies) requests.push_back({uid, ""});
   }
   std::error_code error;
   fs::create_directories(cache_dir, error);
@@ -156,30 +171,36 @@ Result<std::vector<fs::path>> fetch_pacs_inputs(const DicomWebClient& client,
   }
   std::vector<fs::path> inputs;
   int retrieved = 0;
-  std::set<std::string> seen;
-  for (const std::string& uid : study_uids) {
-    if (!seen.insert(uid).second) continue;  // listed twice in a manifest
-    if (!is_uid(uid)) {
-      return Status(StatusCode::kInvalidData,
-                    fmt::format("the PACS listed '{}' as a Study Instance UID", uid));
+  std::set<std::pair<std::string, std::string>> seen;
+  std::set<std::string> studies;
+  for (PacsRequest& request : requests) {
+    if (request.study_uid.empty()) {
+      DYNAMUS_ASSIGN_OR_RETURN(request.study_uid, client.study_of_series(request.series_uid));
     }
-    const fs::path study_dir = cache_dir / uid;
+    if (!seen.insert({request.study_uid, request.series_uid}).second) continue;  // listed twice
+    if (!is_uid(request.study_uid)) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("the PACS listed '{}' as a Study Instance UID", request.study_uid));
+    }
+    studies.insert(request.study_uid);
+    const fs::path study_dir = cache_dir / request.study_uid;
     if (!fs::is_directory(study_dir, error)) {
-      DYNAMUS_RETURN_IF_ERROR(retrieve_into_cache(client, uid, study_dir));
+      DYNAMUS_RETURN_IF_ERROR(retrieve_into_cache(client, request.study_uid, study_dir));
       ++retrieved;
     }
-    const std::vector<fs::path> picked = pick_cine_instances(study_dir);
+    const std::vector<fs::path> picked = pick_cine_instances(study_dir, request.series_uid);
     inputs.insert(inputs.end(), picked.begin(), picked.end());
   }
   if (log != nullptr) {
     *log << fmt::format("dynamus batch: {} PACS studies ({} retrieved, {} from {}), {} inputs\n",
-                        seen.size(), retrieved, seen.size() - retrieved, cache_dir.string(),
-                        inputs.size());
+                        studies.size(), retrieved, studies.size() - std::size_t(retrieved),
+                        cache_dir.string(), inputs.size());
   }
   return inputs;
 }
 
-std::vector<fs::path> pick_cine_instances(const fs::path& study_dir) {
+std::vector<fs::path> pick_cine_instances(const fs::path& study_dir,
+                                          const std::string& series_uid) {
   std::vector<fs::path> files;
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(study_dir, error)) {
@@ -187,21 +208,22 @@ std::vector<fs::path> pick_cine_instances(const fs::path& study_dir) {
       files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
-  std::vector<fs::path> ultrasound_cines;
-  std::vector<fs::path> cines;
+  std::vector<fs::path> candidates, ultrasound_cines, cines;
   for (const fs::path& file : files) {
     const InstanceInfo info = instance_info(file);
+    if (!series_uid.empty() && info.series_uid != series_uid) continue;
+    candidates.push_back(file);
     if (!info.readable || info.frames <= 1) continue;
     (info.ultrasound ? ultrasound_cines : cines).push_back(file);
   }
   if (!ultrasound_cines.empty()) return ultrasound_cines;
   if (!cines.empty()) return cines;
   const auto largest =
-      std::max_element(files.begin(), files.end(), [](const auto& a, const auto& b) {
+      std::max_element(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
         std::error_code size_error;
         return fs::file_size(a, size_error) < fs::file_size(b, size_error);
       });
-  if (largest == files.end()) return {};
+  if (largest == candidates.end()) return {};
   return {*largest};
 }
 

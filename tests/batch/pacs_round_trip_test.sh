@@ -2,8 +2,9 @@
 # The PACS round trip (issue 7, item 6): Orthanc with its DICOMweb plugin on loopback with
 # temporary storage, 3 simulator studies uploaded, `dynamus batch --pacs URL --push`, then the
 # summary must hold the 3 studies with their simulated tear kinds and every study in Orthanc must
-# have gained a Secondary Capture and a Structured Report. A re-run pushes nothing again. The
-# server is stopped on every exit path. Exit 77 (skip) when Orthanc or its plugin is missing.
+# have gained a Secondary Capture and a Structured Report. A re-run pushes nothing again; a
+# manifest of one series analyses that series alone. The server is stopped on every exit path.
+# Exit 77 (skip) when Orthanc or its plugin is missing.
 # Usage: pacs_round_trip_test.sh DYNAMUS WORK_DIR
 set -euo pipefail
 dynamus=$1
@@ -93,4 +94,15 @@ done
 grep -q "3 skipped" "$work/rerun.log" || fail "the re-run did not skip: $(cat "$work/rerun.log")"
 grep -q "results of 0 studies pushed" "$work/rerun.log" || fail "the re-run pushed again"
 [ "$(curl -sf "$base/instances" | jq length)" -eq 9 ] || fail "Orthanc does not hold 9 instances"
+
+# A manifest of one Series Instance UID (without its study: found by a series-level QIDO-RS): only
+# that series, the full tear's loop, is analysed.
+series=$(dcmdump +P SeriesInstanceUID "$work/in/full-tear.dcm" | sed 's/.*\[\(.*\)\].*/\1/')
+printf 'series_uid\n%s\n' "$series" >"$work/series.csv"
+"$dynamus" batch --pacs "$base/dicom-web" "$work/series.csv" -o "$work/by_series" \
+  2>"$work/series.log" || fail "the series batch exited $?: $(tail -n 3 "$work/series.log")"
+[ "$(jq ".studies | length" "$work/by_series/summary.json")" -eq 1 ] ||
+  fail "the series batch has not 1 study: $(cat "$work/series.log")"
+[ "$(jq -r ".studies[0].kind" "$work/by_series/summary.json")" = full ] ||
+  fail "the series batch did not score the full tear"
 echo "pacs_round_trip_test: ok (port $port)"

@@ -29,6 +29,10 @@ class DicomWebClient {
   // GET {url}/studies: the Study Instance UIDs (0020000D) the PACS lists, in its order.
   Result<std::vector<std::string>> query_studies() const;
 
+  // GET {url}/series?SeriesInstanceUID={uid}: the study the series belongs to (its 0020000D).
+  // kUnreadable when the PACS has no such series.
+  Result<std::string> study_of_series(const std::string& series_uid) const;
+
   // GET {url}/studies/{uid} as multipart/related; type="application/dicom": the instances'
   // bytes, one string per part, in the order the server sent them.
   Result<std::vector<std::string>> retrieve_study(const std::string& study_uid) const;
@@ -38,6 +42,8 @@ class DicomWebClient {
   Status store(const std::vector<std::filesystem::path>& files) const;
 
  private:
+  Result<std::vector<std::string>> query_study_uids(const std::string& url) const;
+
   DicomWebOptions options_;
 };
 

@@ -20,27 +20,38 @@ namespace dynamus::batch {
 
 inline constexpr const char* kPacsFolderName = "pacs";
 
-// A .csv file whose header has a `study_uid` column (a manifest of PACS studies).
-bool is_study_uid_manifest(const std::filesystem::path& file);
+// What a PACS manifest line asks for: a whole study, or one series (its study found by a QIDO-RS
+// query when the line does not give it).
+struct PacsRequest {
+  std::string study_uid;   // may be empty for a series
+  std::string series_uid;  // empty: the whole study
+  bool operator==(const PacsRequest&) const = default;
+};
 
-// The Study Instance UIDs of such a manifest's `study_uid` column (empty cells skipped).
+// A .csv file whose header has a `study_uid` or a `series_uid` column (a manifest of PACS
+// studies or series).
+bool is_pacs_manifest(const std::filesystem::path& file);
+
+// The requests of such a manifest, one per line with a UID (lines with neither skipped).
 // kUnreadable or kInvalidArgument naming the manifest; a UID that is not digits and dots is
 // kInvalidData.
-Result<std::vector<std::string>> read_study_uid_manifest(const std::filesystem::path& manifest);
+Result<std::vector<PacsRequest>> read_pacs_manifest(const std::filesystem::path& manifest);
 
-// Retrieves the studies (every study the PACS lists when `study_uids` is empty) into
-// cache_dir/<uid>/, unless already there, and returns the instances to analyse, study by study.
-// Any failure to talk to the PACS stops the whole batch (kUnreadable naming the URL).
+// Retrieves the studies asked for (every study the PACS lists when `requests` is empty) into
+// cache_dir/<study uid>/, unless already there, and returns the instances to analyse, request by
+// request (of a series request, only that series' instances). Any failure to talk to the PACS
+// stops the whole batch (kUnreadable naming the URL).
 Result<std::vector<std::filesystem::path>> fetch_pacs_inputs(const DicomWebClient& client,
-                                                             std::vector<std::string> study_uids,
+                                                             std::vector<PacsRequest> requests,
                                                              const std::filesystem::path& cache_dir,
                                                              std::ostream* log);
 
 // The instances of a retrieved study that a batch analyses: every multi-frame (NumberOfFrames > 1)
 // instance of modality US; if there is none, every multi-frame instance; if none either, the
 // largest file, so that the study still gets a ledger row saying why it cannot be analysed.
-// Files DCMTK cannot read are not candidates.
-std::vector<std::filesystem::path> pick_cine_instances(const std::filesystem::path& study_dir);
+// Files DCMTK cannot read are not candidates; with a `series_uid`, only that series' instances.
+std::vector<std::filesystem::path> pick_cine_instances(const std::filesystem::path& study_dir,
+                                                       const std::string& series_uid = "");
 
 // The DICOM results of a done study folder that `--push` stores back: dicom/sc.dcm and
 // dicom/sr.dcm (written by `dynamus analyze --dicom`). kNotFound naming a missing one.
