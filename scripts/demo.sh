@@ -25,4 +25,10 @@ manifest=build/demo/scans.csv
   for file in build/sample_scans/*.dcm build/sample_scans/*.mp4; do echo "$PWD/$file"; done
 } >"$manifest"
 build/bin/dynamus batch "$manifest" -o build/demo/batch --jobs 2
-cut -d, -f1,2,4-7 build/demo/batch/summary.csv | column -s, -t
+# rank, path, key, status, kind, score, gap_rest_mm, gap_peak_mm, ...: the worklist, rounded.
+awk -F, 'NR == 1 { printf "%-4s %-8s %-8s %5s %8s %8s  %s\n", "rank", "status", "kind", "score",
+                          "gap rest", "gap peak", "input"; next }
+         { n = split($2, parts, "/")
+           printf "%-4s %-8s %-8s %5.2f %8s %8s  %s\n", $1, $4, $5, $6,
+                  $7 == "" ? "-" : sprintf("%.1f mm", $7), $8 == "" ? "-" : sprintf("%.1f mm", $8),
+                  parts[n] }' build/demo/batch/summary.csv
