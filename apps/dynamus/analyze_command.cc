@@ -32,6 +32,7 @@ Status run(const AnalyzeArgs& args) {
   std::cout << reporting::findings_text(loop, *analysis);
   return ok_status();
 }
+
 }  // namespace
 
 void add_analyze_command(CLI::App& app, int& exit_code) {

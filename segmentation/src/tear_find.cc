@@ -55,16 +55,11 @@ struct FrameStrip {
 };
 
 FrameStrip strip_of(const cv::Mat& frame, const Band& band, double sx, double sy) {
-  double top = 1e9, bottom = -1e9;
-  for (std::size_t i = 0; i < band.up_mm.size(); ++i) {
-    if (std::isnan(band.up_mm[i]) || std::isnan(band.low_mm[i])) continue;
-    top = std::min(top, band.up_mm[i]);
-    bottom = std::max(bottom, band.low_mm[i]);
-  }
+  const std::optional<internal::DepthSpanMm> span = internal::depth_span(band.up_mm, band.low_mm);
   FrameStrip s;
-  if (top > bottom) return s;
-  s.row0 = std::clamp(int(std::floor(top / sy)) - 2, 0, frame.rows - 1);
-  const int row1 = std::clamp(int(std::ceil(bottom / sy)) + 3, s.row0 + 1, frame.rows);
+  if (!span || span->top_mm > span->bottom_mm) return s;
+  s.row0 = std::clamp(int(std::floor(span->top_mm / sy)) - 2, 0, frame.rows - 1);
+  const int row1 = std::clamp(int(std::ceil(span->bottom_mm / sy)) + 3, s.row0 + 1, frame.rows);
   s.smooth = internal::smooth_strip(frame, s.row0, row1, kSigmaXMm / sx, kSigmaYMm / sy);
   return s;
 }

@@ -64,6 +64,17 @@ std::vector<double> resample(const std::vector<double>& x_mm, const std::vector<
   return out;
 }
 
+std::optional<DepthSpanMm> depth_span(const std::vector<double>& upper_mm,
+                                      const std::vector<double>& lower_mm) {
+  std::optional<DepthSpanMm> span;
+  for (std::size_t i = 0; i < upper_mm.size() && i < lower_mm.size(); ++i) {
+    if (std::isnan(upper_mm[i]) || std::isnan(lower_mm[i])) continue;
+    if (!span) span = DepthSpanMm{upper_mm[i], lower_mm[i]};
+    span->top_mm = std::min(span->top_mm, upper_mm[i]);
+    span->bottom_mm = std::max(span->bottom_mm, lower_mm[i]);
+  }
+  return span;
+}
 
 std::vector<double> fibre_alignment(const cv::Mat& frame_u8, const std::vector<double>& x_mm,
                                     const std::vector<double>& upper_mm,
@@ -71,16 +82,12 @@ std::vector<double> fibre_alignment(const cv::Mat& frame_u8, const std::vector<d
                                     double sigma_mm) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> out(x_mm.size(), nan);
-  double top = 1e18, bottom = -1e18;
-  for (std::size_t i = 0; i < x_mm.size(); ++i) {
-    if (std::isnan(upper_mm[i]) || std::isnan(lower_mm[i])) continue;
-    top = std::min(top, upper_mm[i]);
-    bottom = std::max(bottom, lower_mm[i]);
-  }
-  if (!(top < bottom)) return out;
+  const std::optional<DepthSpanMm> span = depth_span(upper_mm, lower_mm);
+  if (!span || !(span->top_mm < span->bottom_mm)) return out;
   const int margin = int(std::ceil(3.0 * sigma_mm / sy_mm)) + 2;
-  const int row0 = std::clamp(int(std::floor(top / sy_mm)) - margin, 0, frame_u8.rows - 1);
-  const int row1 = std::clamp(int(std::ceil(bottom / sy_mm)) + margin, row0 + 1, frame_u8.rows);
+  const int row0 = std::clamp(int(std::floor(span->top_mm / sy_mm)) - margin, 0, frame_u8.rows - 1);
+  const int row1 =
+      std::clamp(int(std::ceil(span->bottom_mm / sy_mm)) + margin, row0 + 1, frame_u8.rows);
   cv::Mat strip, gx, gy;
   frame_u8.rowRange(row0, row1).convertTo(strip, CV_32F);
   cv::Sobel(strip, gx, CV_32F, 1, 0, 3, 1.0 / sx_mm, 0, cv::BORDER_REFLECT);

@@ -32,6 +32,14 @@ void advect_px(const imaging::Motion& motion, int from, int to, float& x_px, flo
 std::vector<double> resample(const std::vector<double>& x_mm, const std::vector<double>& y_mm,
                              const std::vector<double>& grid_x_mm);
 
+// The depth span of a band over the samples where both its surfaces are seen (NaN where unseen);
+// nullopt when none is.
+struct DepthSpanMm {
+  double top_mm = 0.0, bottom_mm = 0.0;
+};
+std::optional<DepthSpanMm> depth_span(const std::vector<double>& upper_mm,
+                                      const std::vector<double>& lower_mm);
+
 // Fibrillar alignment of the texture between a band's surfaces, per lateral sample: the mean over
 // the band's interior of the structure tensor's coherence weighted by how well its dominant
 // direction follows the band's axis (1: every pixel lies on a line along the band; 0: isotropic
