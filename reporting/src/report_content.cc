@@ -143,9 +143,16 @@ ReportContent report_content(const imaging::CineLoop& loop,
       {"Calibration", calibration_text},
       {"Pixel spacing", spacing},
       {"Tracker", params.tracker},
+      {"Detector", params.detector},
       {"Parameters", result.at("params").dump()},
       {"Parameter hash", result.at("params_hash").get<std::string>()},
   };
+  // The exact binaries behind a result from plugins.
+  for (const PluginInfo& plugin : analysis.plugins) {
+    content.provenance.emplace_back(fmt::format("Plugin {}", plugin.name),
+                                    fmt::format("{} {}, {}, SHA-256 {}", plugin.kind,
+                                                plugin.version, plugin.path, plugin.sha256));
+  }
   if (!calibration.trusted) {
     content.notes.push_back(
         "The calibration contradicts the image: distances in mm are not to be relied on.");
