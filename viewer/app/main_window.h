@@ -42,7 +42,7 @@ struct WindowOptions {
   std::optional<review::StoredResult> stored;  // the folder's result.json, checked against the loop
   std::string reviewer = "anonymous";
   // How a loop without a stored result is analysed (--tracker, --detector, --step).
-  segmentation::AnalysisParams params;
+  segmentation::AnalysisParams params = {};
 };
 
 class MainWindow : public QMainWindow {

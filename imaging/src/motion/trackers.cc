@@ -210,7 +210,7 @@ Result<std::unique_ptr<Tracker>> create_tracker(std::string_view name) {
 }
 
 Result<Motion> track(const CineLoop& loop, const Tracker& tracker, const TrackOptions& options) {
-  Motion motion{std::string(tracker.name()), {}, options.step_px, {}, 0.0f, 1.0f};
+  Motion motion{std::string(tracker.name()), options.step_px, {}, 0.0f, 1.0f, {}};
   if (tracker.plugin() != nullptr) motion.tracker_plugin = *tracker.plugin();
   std::vector<float> errors, shares;
   const int pairs = loop.frame_count() - 1;

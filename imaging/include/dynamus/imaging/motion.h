@@ -82,11 +82,11 @@ Status register_tracker(const std::string& name, TrackerFactory factory);
 // The motion of a whole loop: one field per consecutive frame pair (frame_count - 1 of them).
 struct Motion {
   std::string tracker;
-  std::optional<PluginInfo> tracker_plugin;  // when the tracker came from a plugin
   int step_px = 0;
   std::vector<FlowField> pairs;
-  float forward_backward_error_px = 0.0f;  // median over the pairs
-  float trackable_share = 1.0f;            // median over the pairs
+  float forward_backward_error_px = 0.0f;                   // median over the pairs
+  float trackable_share = 1.0f;                             // median over the pairs
+  std::optional<PluginInfo> tracker_plugin = std::nullopt;  // when it came from a plugin
 };
 
 struct TrackOptions {

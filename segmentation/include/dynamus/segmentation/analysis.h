@@ -31,10 +31,10 @@ struct Analysis {
   TendonTrace tendon;
   TendonThickness tendon_thickness;
   Tear tear;
-  std::vector<Detection> detections;  // a candidate detector's regions (empty for "default")
+  std::vector<Detection> detections = {};  // a candidate detector's regions (empty for "default")
   MuscleTrace muscle;
-  std::vector<PluginInfo> plugins;    // every plugin the analysis used (tracker, detector)
-  std::vector<std::string> warnings;  // for people: what could not be measured, and why
+  std::vector<PluginInfo> plugins = {};  // every plugin the analysis used (tracker, detector)
+  std::vector<std::string> warnings;     // for people: what could not be measured, and why
 };
 
 // A still image (one frame) is measured without motion. Without a calibration the motion and the
