@@ -13,4 +13,5 @@ configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/dynamusConfig.cmake.in
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/dynamusConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/dynamusConfig.cmake ${PROJECT_BINARY_DIR}/dynamusConfigVersion.cmake
+              ${PROJECT_SOURCE_DIR}/cmake/DynamusPlugin.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/dynamus)

@@ -1,11 +1,12 @@
-// dynamus analyze INPUT -o DIR [--tracker NAME] [--step PX] [--report] [--dicom] [--anonymize]:
-// the whole analysis of a loop. Writes DIR/rest.png and DIR/peak.png (annotated key frames),
-// DIR/frames.csv (per-frame measurements), with --report DIR/report.html, DIR/report.pdf and
-// DIR/loop.mp4, with --dicom DIR/dicom/sc.dcm and DIR/dicom/sr.dcm and, last, DIR/result.json
+// dynamus analyze INPUT -o DIR [--tracker NAME] [--detector NAME] [--step PX] [--report] [--dicom]
+// [--anonymize]: the whole analysis of a loop. Writes DIR/rest.png and DIR/peak.png (annotated key
+// frames), DIR/frames.csv (per-frame measurements), with --report DIR/report.html, DIR/report.pdf
+// and DIR/loop.mp4, with --dicom DIR/dicom/sc.dcm and DIR/dicom/sr.dcm and, last, DIR/result.json
 // (dynamus.analysis/1): each file atomically, so a result.json present means a complete analysis.
 // The findings go to stdout.
 #include <iostream>
 
+#include "analysis_options.h"
 #include "cli_common.h"
 #include "dynamus/reporting/analysis_folder.h"
 #include "dynamus/segmentation/analysis.h"
@@ -16,7 +17,7 @@ namespace {
 struct AnalyzeArgs {
   std::string input;
   std::string output_dir;
-  segmentation::AnalysisParams params;
+  AnalysisOptions analysis;
   reporting::FolderOptions folder;
   InputOptions input_options;
 };
@@ -25,10 +26,10 @@ Status run(const AnalyzeArgs& args) {
   DYNAMUS_ASSIGN_OR_RETURN(const imaging::LoadOptions options,
                            args.input_options.to_load_options());
   DYNAMUS_ASSIGN_OR_RETURN(const imaging::CineLoop loop, imaging::load(args.input, options));
-  Result<segmentation::Analysis> analysis = segmentation::analyze(loop, args.params);
+  Result<segmentation::Analysis> analysis = segmentation::analyze(loop, args.analysis.params);
   if (!analysis.ok()) return analysis.status().with_context(args.input);
-  DYNAMUS_RETURN_IF_ERROR(
-      reporting::write_analysis_folder(args.output_dir, loop, args.params, *analysis, args.folder));
+  DYNAMUS_RETURN_IF_ERROR(reporting::write_analysis_folder(
+      args.output_dir, loop, args.analysis.params, *analysis, args.folder));
   std::cout << reporting::findings_text(loop, *analysis);
   return ok_status();
 }
@@ -42,13 +43,7 @@ void add_analyze_command(CLI::App& app, int& exit_code) {
   command->add_option("INPUT", args->input, "cine loop")->required();
   command->add_option("-o,--output", args->output_dir, "output folder (created when missing)")
       ->required();
-  command
-      ->add_option("--tracker", args->params.tracker,
-                   "default, farneback, dis-ultrafast, dis-fast, dis-medium")
-      ->capture_default_str();
-  command->add_option("--step", args->params.step_px, "motion grid step in pixels")
-      ->check(CLI::Range(2, 64))
-      ->capture_default_str();
+  args->analysis.add_to(*command);
   command->add_flag("--report", args->folder.report,
                     "also DIR/report.html, DIR/report.pdf and DIR/loop.mp4 (annotated loop)");
   command->add_flag("--dicom", args->folder.dicom,

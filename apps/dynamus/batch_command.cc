@@ -11,6 +11,7 @@
 #include <iostream>
 #include <thread>
 
+#include "analysis_options.h"
 #include "cli_common.h"
 #include "dynamus/batch/batch.h"
 
@@ -26,8 +27,7 @@ struct BatchArgs {
   bool retry_failed = false;
   std::string pacs_url;
   bool push = false;
-  std::string tracker;
-  int step_px = 0;
+  AnalysisOptions analysis;
   std::vector<std::string> analyze_args;
   InputOptions input_options;
 };
@@ -59,6 +59,8 @@ Result<batch::BatchOptions> batch_options(const BatchArgs& args) {
   }
   // Malformed input options are a usage error now, not one failure per study later.
   DYNAMUS_RETURN_IF_ERROR(args.input_options.to_load_options().status());
+  DYNAMUS_RETURN_IF_ERROR(imaging::create_tracker(args.analysis.params.tracker).status());
+  DYNAMUS_RETURN_IF_ERROR(segmentation::create_detector(args.analysis.params.detector).status());
   // OpenCV spreads each analysis over every core; with several workers that oversubscribes the
   // machine, so each worker gets its share (unless the user chose).
   const int cores = int(std::max(1U, std::thread::hardware_concurrency()));
@@ -69,8 +71,8 @@ Result<batch::BatchOptions> batch_options(const BatchArgs& args) {
   options.worker.executable = own_executable();
   options.worker.leading_args = {"analyze"};
   std::vector<std::string>& extra = options.worker.extra_args;
-  if (!args.tracker.empty()) extra.insert(extra.end(), {"--tracker", args.tracker});
-  if (args.step_px > 0) extra.insert(extra.end(), {"--step", std::to_string(args.step_px)});
+  const std::vector<std::string> analysis_arguments = args.analysis.to_arguments();
+  extra.insert(extra.end(), analysis_arguments.begin(), analysis_arguments.end());
   const std::vector<std::string> input_arguments = args.input_options.to_arguments();
   extra.insert(extra.end(), input_arguments.begin(), input_arguments.end());
   extra.insert(extra.end(), args.analyze_args.begin(), args.analyze_args.end());
@@ -144,8 +146,7 @@ void add_batch_command(CLI::App& app, int& exit_code) {
   command->add_flag("--push", args->push,
                     "with --pacs: analyze with --dicom and store each study's SC and SR back "
                     "(STOW-RS)");
-  command->add_option("--tracker", args->tracker, "passed to analyze");
-  command->add_option("--step", args->step_px, "passed to analyze")->check(CLI::Range(2, 64));
+  args->analysis.add_to(*command);  // passed to each analyze worker
   // One value per occurrence, so that `--analyze-arg=X INPUT` leaves INPUT a positional.
   command
       ->add_option("--analyze-arg", args->analyze_args,

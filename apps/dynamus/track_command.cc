@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "analysis_options.h"
 #include "cli_common.h"
 #include "dynamus/core/atomic_file.h"
 #include "dynamus/imaging/motion.h"
@@ -131,10 +132,7 @@ void add_track_command(CLI::App& app, int& exit_code) {
                                           "contraction level per frame instead of trajectories");
   points->excludes(phases);
   command->add_option("-o,--output", args->output, "CSV file (default: stdout)");
-  command
-      ->add_option("--tracker", args->tracker,
-                   "default, farneback, dis-ultrafast, dis-fast, dis-medium")
-      ->capture_default_str();
+  command->add_option("--tracker", args->tracker, tracker_help())->capture_default_str();
   command->add_option("--step", args->step_px, "motion grid step in pixels")
       ->check(CLI::Range(2, 64))
       ->capture_default_str();

@@ -39,11 +39,14 @@ std::string findings_text(const imaging::CineLoop& loop, const segmentation::Ana
                       analysis.phases.peak_frame);
   const segmentation::Tear& tear = analysis.tear;
   if (tear.suspected) {
-    text += fmt::format(
-        "  tear       {} thickness, score {:.2f} (discontinuity {:.2f}, "
-        "echo {:.2f}, separation {:.2f})\n",
-        tear.kind, tear.score, tear.components.discontinuity, tear.components.hypoechogenicity,
-        tear.components.separation);
+    // A plugin detector's tear, away from the in-tree finder's, has no components.
+    const std::string components =
+        tear.measured ? fmt::format(" (discontinuity {:.2f}, echo {:.2f}, separation {:.2f})",
+                                    tear.components.discontinuity, tear.components.hypoechogenicity,
+                                    tear.components.separation)
+                      : std::string();
+    text += fmt::format("  tear       {} thickness, score {:.2f}{}\n", tear.kind, tear.score,
+                        components);
     text +=
         fmt::format("  gap        {} at rest, {} at peak: the stumps separate by {}\n",
                     mm(tear.gap_rest_mm), mm(tear.gap_peak_mm), mm(tear.separation_increase_mm));

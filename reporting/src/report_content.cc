@@ -39,11 +39,11 @@ std::vector<Measurement> measurements(const segmentation::Analysis& analysis) {
        if_present(thickening, t.thickening.ratio), "{ratio}", 2, -1},
       {Q::kTearScore, "Tear score", if_present(scored, tear.score), "1", 2, -1},
       {Q::kScoreDiscontinuity, "Score: loss of continuity",
-       if_present(scored, tear.components.discontinuity), "1", 2, -1},
+       if_present(scored && tear.measured, tear.components.discontinuity), "1", 2, -1},
       {Q::kScoreHypoechogenicity, "Score: hypoechogenicity",
-       if_present(scored, tear.components.hypoechogenicity), "1", 2, -1},
+       if_present(scored && tear.measured, tear.components.hypoechogenicity), "1", 2, -1},
       {Q::kScoreSeparation, "Score: separation with contraction",
-       if_present(scored, tear.components.separation), "1", 2, -1},
+       if_present(scored && tear.measured, tear.components.separation), "1", 2, -1},
       {Q::kMuscleThicknessRest, "Muscle thickness at rest", at(muscle.thickness_mm, rest), "mm", 1,
        rest},
       {Q::kMuscleThicknessPeak, "Muscle thickness at peak", at(muscle.thickness_mm, peak), "mm", 1,
@@ -143,9 +143,16 @@ ReportContent report_content(const imaging::CineLoop& loop,
       {"Calibration", calibration_text},
       {"Pixel spacing", spacing},
       {"Tracker", params.tracker},
+      {"Detector", params.detector},
       {"Parameters", result.at("params").dump()},
       {"Parameter hash", result.at("params_hash").get<std::string>()},
   };
+  // The exact binaries behind a result from plugins.
+  for (const PluginInfo& plugin : analysis.plugins) {
+    content.provenance.emplace_back(fmt::format("Plugin {}", plugin.name),
+                                    fmt::format("{} {}, {}, SHA-256 {}", plugin.kind,
+                                                plugin.version, plugin.path, plugin.sha256));
+  }
   if (!calibration.trusted) {
     content.notes.push_back(
         "The calibration contradicts the image: distances in mm are not to be relied on.");

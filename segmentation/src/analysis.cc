@@ -16,11 +16,15 @@ Result<Analysis> analyze(const imaging::CineLoop& loop, const AnalysisParams& pa
                          const Progress& progress) {
   DYNAMUS_ASSIGN_OR_RETURN(const std::unique_ptr<imaging::Tracker> tracker,
                            imaging::create_tracker(params.tracker));
+  DYNAMUS_ASSIGN_OR_RETURN(const std::unique_ptr<Detector> detector,
+                           create_detector(params.detector));
   Analysis analysis;
   DYNAMUS_ASSIGN_OR_RETURN(
       analysis.motion,
       imaging::track(loop, *tracker,
                      {params.step_px, progress_part(progress, 0.0, kTrackedShare)}));
+  if (analysis.motion.tracker_plugin) analysis.plugins.push_back(*analysis.motion.tracker_plugin);
+  if (detector->plugin() != nullptr) analysis.plugins.push_back(*detector->plugin());
   DYNAMUS_ASSIGN_OR_RETURN(analysis.phases, imaging::contraction_phases(analysis.motion));
   if (loop.frame_count() == 1) {
     analysis.warnings.push_back(
@@ -47,13 +51,16 @@ Result<Analysis> analyze(const imaging::CineLoop& loop, const AnalysisParams& pa
   DYNAMUS_ASSIGN_OR_RETURN(analysis.tendon, trace_tendon(loop, analysis.motion, analysis.phases));
   if (analysis.tendon.found) {
     analysis.tendon_thickness = measure_thickness(loop, analysis.tendon, analysis.phases);
-    DYNAMUS_RETURN_IF_ERROR(report_progress(progress, kTendonShare, "tear"));
-    DYNAMUS_ASSIGN_OR_RETURN(analysis.tear,
-                             find_tear(loop, analysis.motion, analysis.phases, analysis.tendon));
   } else {
     analysis.warnings.push_back(
         fmt::format("no tendon measured: {}", analysis.tendon.not_found_reason));
   }
+  DYNAMUS_RETURN_IF_ERROR(report_progress(progress, kTendonShare, "tear"));
+  DYNAMUS_ASSIGN_OR_RETURN(
+      TearFinding finding,
+      detector->detect({loop, analysis.motion, analysis.phases, analysis.tendon}));
+  analysis.tear = std::move(finding.tear);
+  analysis.detections = std::move(finding.detections);
   DYNAMUS_RETURN_IF_ERROR(report_progress(progress, kTearShare, "muscle"));
   DYNAMUS_ASSIGN_OR_RETURN(analysis.muscle, trace_muscle(loop, analysis.motion, analysis.tendon));
   if (!analysis.muscle.found) {

@@ -19,6 +19,24 @@ json point_or_null(const std::optional<PointMm>& point) {
   return point ? json{point->x_mm, point->y_mm} : json(nullptr);
 }
 
+json polygon_json(const std::vector<PointMm>& polygon_mm) {
+  json polygon = json::array();
+  for (const PointMm& p : polygon_mm) polygon.push_back({p.x_mm, p.y_mm});
+  return polygon;
+}
+
+json detections_json(const std::vector<Detection>& detections) {
+  json array = json::array();
+  for (const Detection& d : detections) {
+    array.push_back({{"detector", d.detector},
+                     {"label", d.label},
+                     {"score", d.score},
+                     {"frame", d.frame},
+                     {"polygon_mm", polygon_json(d.polygon_mm)}});
+  }
+  return array;
+}
+
 // Exactly `frames` entries: a library that measured fewer frames leaves the rest null.
 json per_frame(const std::vector<std::optional<double>>& values, int frames) {
   json array = json::array();
@@ -71,9 +89,7 @@ json tear_json(const Tear& tear, int frames) {
     const TearFrame& frame = tear.frames[f];
     gaps.push_back(frame.gap_mm);
     if (!frame.polygon_mm.empty()) {
-      json polygon = json::array();
-      for (const PointMm& p : frame.polygon_mm) polygon.push_back({p.x_mm, p.y_mm});
-      regions.push_back({{"frame", f}, {"polygon_mm", polygon}});
+      regions.push_back({{"frame", f}, {"polygon_mm", polygon_json(frame.polygon_mm)}});
     }
     if (frame.proximal_end_mm && frame.distal_end_mm) {
       stumps.push_back({{"frame", f},
@@ -85,16 +101,18 @@ json tear_json(const Tear& tear, int frames) {
       {"suspected", tear.suspected},
       {"kind", tear.kind},
       {"score", tear.score},
-      {"components",
-       {{"discontinuity", tear.components.discontinuity},
-        {"hypoechogenicity", tear.components.hypoechogenicity},
-        {"separation", tear.components.separation}}},
+      {"components", tear.measured ? json{{"discontinuity", tear.components.discontinuity},
+                                          {"hypoechogenicity", tear.components.hypoechogenicity},
+                                          {"separation", tear.components.separation}}
+                                   : json(nullptr)},
       {"gap_mm",
        {{"rest", number_or_null(tear.gap_rest_mm)}, {"peak", number_or_null(tear.gap_peak_mm)}}},
       {"per_frame_gap_mm", per_frame(gaps, frames)},
       {"separation_increase_mm", number_or_null(tear.separation_increase_mm)},
-      {"interrupted_fraction", tear.suspected ? json(tear.interrupted_fraction) : json(nullptr)},
-      {"fibre_continuity", tear.suspected ? json(tear.fibre_continuity) : json(nullptr)},
+      {"interrupted_fraction",
+       tear.suspected && tear.measured ? json(tear.interrupted_fraction) : json(nullptr)},
+      {"fibre_continuity",
+       tear.suspected && tear.measured ? json(tear.fibre_continuity) : json(nullptr)},
       {"location_mm", point_or_null(tear.location_mm)},
       {"regions", regions},
       {"stumps", stumps}};
@@ -110,8 +128,22 @@ json muscle_json(const MuscleTrace& muscle, int frames) {
 
 }  // namespace
 
+json plugins_json(const std::vector<PluginInfo>& plugins) {
+  json array = json::array();
+  for (const PluginInfo& p : plugins) {
+    array.push_back({{"name", p.name},
+                     {"kind", p.kind},
+                     {"version", p.version},
+                     {"abi_version", p.abi_version},
+                     {"api_version", p.api_version},
+                     {"path", p.path},
+                     {"sha256", p.sha256}});
+  }
+  return array;
+}
+
 json params_json(const AnalysisParams& params) {
-  return {{"tracker", params.tracker}, {"step_px", params.step_px}};
+  return {{"tracker", params.tracker}, {"step_px", params.step_px}, {"detector", params.detector}};
 }
 
 Result<AnalysisParams> params_from_json(const json& params) {
@@ -119,6 +151,7 @@ Result<AnalysisParams> params_from_json(const json& params) {
   try {
     result.tracker = params.value("tracker", result.tracker);
     result.step_px = params.value("step_px", result.step_px);
+    result.detector = params.value("detector", result.detector);
   } catch (const json::exception& error) {
     return Status(StatusCode::kInvalidData, fmt::format("unreadable params: {}", error.what()));
   }
@@ -138,6 +171,8 @@ json result_json(const imaging::CineLoop& loop, const AnalysisParams& params,
           {"muscle", muscle_json(analysis.muscle, frames)},
           {"tendon", tendon_json(analysis, frames)},
           {"tear", tear_json(analysis.tear, frames)},
+          {"detections", detections_json(analysis.detections)},
+          {"plugins", plugins_json(analysis.plugins)},
           {"quality",
            {{"tracker", analysis.motion.tracker},
             {"tracking_fb_error_px", analysis.motion.forward_backward_error_px},

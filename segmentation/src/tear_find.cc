@@ -24,7 +24,6 @@ constexpr double kMinDefectMm = 1.0;
 constexpr double kCentreNearMm = 1.0;  // the centre line's depth from the band beside the defect,
 constexpr double kCentreFarMm = 4.0;   // clear of the stumps' frayed, uncertain surfaces
 constexpr double kSeparationScaleMm = 3.0;  // stump separation that counts as clear retraction
-constexpr double kSuspectScore = 0.5;
 // A tendon tear's gap is at most a few centimetres; a longer dark run between bright bands is
 // not a gap between two stumps (a vessel, a cavity).
 constexpr double kMaxGapMm = 30.0;

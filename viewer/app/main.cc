@@ -16,10 +16,12 @@
 #include <optional>
 #include <string>
 
+#include "analysis_options.h"
 #include "cine_controller.h"
 #include "dynamus/core/exit_code.h"
 #include "dynamus/core/version.h"
 #include "dynamus/imaging/load.h"
+#include "dynamus/plugin_host/plugin_host.h"
 #include "dynamus/review/stored_result.h"
 #include "input_options.h"
 #include "main_window.h"
@@ -105,6 +107,9 @@ int main(int argc, char** argv) {
   cli.add_option("--size", size, "window size in pixels, WxH (default 1000x800)");
   dynamus::cli::InputOptions input_options;
   input_options.add_to(cli);
+  dynamus::plugin_host::register_plugins();  // before the options whose help lists the names
+  dynamus::cli::AnalysisOptions analysis_options;
+  analysis_options.add_to(cli);
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -143,8 +148,9 @@ int main(int argc, char** argv) {
       if (const Status status = check_input(*stored, loop->source()); !status.ok())
         return fail(status);
     }
-    const ScreenshotRequest request{screenshot, frame, (*window_size)[0], (*window_size)[1], stored,
-                                    reviewer,   range};
+    const ScreenshotRequest request{
+        screenshot, frame, (*window_size)[0],      (*window_size)[1], stored,
+        reviewer,   range, analysis_options.params};
     const Status status = render_screenshot(*loop, request);
     return status.ok() ? kExitOk : fail(status);
   }
@@ -181,7 +187,7 @@ int main(int argc, char** argv) {
                    .toStdString();
     if (reviewer.empty()) reviewer = default_reviewer();
   }
-  MainWindow window(std::move(loop).value(), {dir, stored, reviewer});
+  MainWindow window(std::move(loop).value(), {dir, stored, reviewer, analysis_options.params});
   window.resize((*window_size)[0], (*window_size)[1]);
   if (frame) window.cine().set_frame(*frame);
   window.show();

@@ -74,7 +74,7 @@ MainWindow::MainWindow(imaging::CineLoop loop, WindowOptions options, QWidget* p
     : QMainWindow(parent), options_(std::move(options)) {
   setWindowTitle(QString::fromStdString(
       "dynamus-view: " + std::filesystem::path(loop.source().path).filename().string()));
-  if (options_.stored) params_ = options_.stored->params;
+  params_ = options_.stored ? options_.stored->params : options_.params;
   auto* central = new QWidget(this);
   vtk_widget_ = new QVTKOpenGLNativeWidget(central);
   vtk_widget_->setRenderWindow(render_window_);

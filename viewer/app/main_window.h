@@ -41,6 +41,8 @@ struct WindowOptions {
   std::filesystem::path analysis_dir;
   std::optional<review::StoredResult> stored;  // the folder's result.json, checked against the loop
   std::string reviewer = "anonymous";
+  // How a loop without a stored result is analysed (--tracker, --detector, --step).
+  segmentation::AnalysisParams params = {};
 };
 
 class MainWindow : public QMainWindow {

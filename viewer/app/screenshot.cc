@@ -41,7 +41,7 @@ Status render_screenshot(const imaging::CineLoop& loop, const ScreenshotRequest&
                   loop.source().path);
   }
   const segmentation::AnalysisParams params =
-      request.stored ? request.stored->params : segmentation::AnalysisParams{};
+      request.stored ? request.stored->params : request.params;
   Result<segmentation::Analysis> analysis = segmentation::analyze(loop, params);
   if (!analysis.ok()) return analysis.status();
   const int frame = request.frame.value_or(analysis->phases.peak_frame);

@@ -24,7 +24,8 @@ struct ScreenshotRequest {
   // (when `reviewer` is given and the review is of this result.json) are drawn. Nothing is written.
   std::optional<review::StoredResult> stored;
   std::string reviewer;
-  std::optional<FrameRange> range;  // --range A:B, for an MP4
+  std::optional<FrameRange> range;           // --range A:B, for an MP4
+  segmentation::AnalysisParams params = {};  // without `stored`: --tracker, --detector, --step
 };
 
 // Renders `window` as it is and writes its pixels to `path` as PNG, atomically (a temporary beside

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <opencv2/video/tracking.hpp>
 
+#include "dynamus/core/named_registry.h"
 #include "dynamus/imaging/motion.h"
 #include "motion/motion_support.h"
 
@@ -55,29 +56,6 @@ Status check_frames(std::span<const std::uint8_t> from, std::span<const std::uin
     return Status(StatusCode::kInvalidArgument, "frames do not match the given size");
   }
   return ok_status();
-}
-
-// Nodes the consistency check distrusts take the median displacement of their trusted
-// neighbours (a 5x5 neighbourhood), keeping their low quality: fluid gaps and shadows get the
-// motion of the tissue around them instead of noise.
-void repair_untrusted(FlowField& field) {
-  const std::vector<float> dx = field.dx_px, dy = field.dy_px;
-  for (int r = 0; r < field.rows; ++r) {
-    for (int c = 0; c < field.cols; ++c) {
-      if (field.quality[field.index(c, r)] >= kTrustedQuality) continue;
-      std::vector<float> xs, ys;
-      for (int j = std::max(0, r - 2); j <= std::min(field.rows - 1, r + 2); ++j) {
-        for (int i = std::max(0, c - 2); i <= std::min(field.cols - 1, c + 2); ++i) {
-          if (field.quality[field.index(i, j)] < kTrustedQuality) continue;
-          xs.push_back(dx[field.index(i, j)]);
-          ys.push_back(dy[field.index(i, j)]);
-        }
-      }
-      if (xs.empty()) continue;
-      field.dx_px[field.index(c, r)] = median(xs);
-      field.dy_px[field.index(c, r)] = median(ys);
-    }
-  }
 }
 
 class GridLucasKanade final : public Tracker {
@@ -172,34 +150,68 @@ class DenseOpenCv final : public Tracker {
   std::string name_;
 };
 
+Result<std::unique_ptr<Tracker>> make_dense(DenseOpenCv::Method method, const char* name) {
+  return std::unique_ptr<Tracker>(std::make_unique<DenseOpenCv>(method, name));
+}
+
+// The trackers registered from outside (plugins).
+NamedRegistry<TrackerFactory>& registry() {
+  static NamedRegistry<TrackerFactory> instance;
+  return instance;
+}
+
+const std::vector<std::string> kBuiltInTrackers = {"default", "farneback", "dis-ultrafast",
+                                                   "dis-fast", "dis-medium"};
+
 }  // namespace
 
+// A 5x5 neighbourhood: fluid gaps and shadows get the motion of the tissue around them instead
+// of noise.
+void repair_untrusted(FlowField& field) {
+  const std::vector<float> dx = field.dx_px, dy = field.dy_px;
+  for (int r = 0; r < field.rows; ++r) {
+    for (int c = 0; c < field.cols; ++c) {
+      if (field.quality[field.index(c, r)] >= kTrustedQuality) continue;
+      std::vector<float> xs, ys;
+      for (int j = std::max(0, r - 2); j <= std::min(field.rows - 1, r + 2); ++j) {
+        for (int i = std::max(0, c - 2); i <= std::min(field.cols - 1, c + 2); ++i) {
+          if (field.quality[field.index(i, j)] < kTrustedQuality) continue;
+          xs.push_back(dx[field.index(i, j)]);
+          ys.push_back(dy[field.index(i, j)]);
+        }
+      }
+      if (xs.empty()) continue;
+      field.dx_px[field.index(c, r)] = median(xs);
+      field.dy_px[field.index(c, r)] = median(ys);
+    }
+  }
+}
+
 std::vector<std::string> tracker_names() {
-  return {"default", "farneback", "dis-ultrafast", "dis-fast", "dis-medium"};
+  std::vector<std::string> names = kBuiltInTrackers;
+  for (std::string& name : registry().names()) names.push_back(std::move(name));
+  return names;
+}
+
+Status register_tracker(const std::string& name, TrackerFactory factory) {
+  return registry().add(name, std::move(factory), kBuiltInTrackers);
 }
 
 Result<std::unique_ptr<Tracker>> create_tracker(std::string_view name) {
   using Method = DenseOpenCv::Method;
-  std::unique_ptr<Tracker> tracker;
-  if (name == "default") tracker = std::make_unique<GridLucasKanade>();
-  if (name == "farneback") tracker = std::make_unique<DenseOpenCv>(Method::kFarneback, "farneback");
-  if (name == "dis-ultrafast") {
-    tracker = std::make_unique<DenseOpenCv>(Method::kDisUltrafast, "dis-ultrafast");
-  }
-  if (name == "dis-fast") tracker = std::make_unique<DenseOpenCv>(Method::kDisFast, "dis-fast");
-  if (name == "dis-medium")
-    tracker = std::make_unique<DenseOpenCv>(Method::kDisMedium, "dis-medium");
-  if (!tracker) {
-    return Status(StatusCode::kInvalidArgument,
-                  fmt::format("unknown tracker '{}' (default, farneback, dis-ultrafast, "
-                              "dis-fast, dis-medium)",
-                              name));
-  }
-  return tracker;
+  if (name == "default") return std::unique_ptr<Tracker>(std::make_unique<GridLucasKanade>());
+  if (name == "farneback") return make_dense(Method::kFarneback, "farneback");
+  if (name == "dis-ultrafast") return make_dense(Method::kDisUltrafast, "dis-ultrafast");
+  if (name == "dis-fast") return make_dense(Method::kDisFast, "dis-fast");
+  if (name == "dis-medium") return make_dense(Method::kDisMedium, "dis-medium");
+  if (const TrackerFactory factory = registry().find(name)) return factory();
+  return Status(StatusCode::kInvalidArgument,
+                fmt::format("unknown tracker '{}' ({})", name, fmt::join(tracker_names(), ", ")));
 }
 
 Result<Motion> track(const CineLoop& loop, const Tracker& tracker, const TrackOptions& options) {
-  Motion motion{std::string(tracker.name()), options.step_px, {}, 0.0f, 1.0f};
+  Motion motion{std::string(tracker.name()), options.step_px, {}, 0.0f, 1.0f, {}};
+  if (tracker.plugin() != nullptr) motion.tracker_plugin = *tracker.plugin();
   std::vector<float> errors, shares;
   const int pairs = loop.frame_count() - 1;
   for (int f = 0; f < pairs; ++f) {

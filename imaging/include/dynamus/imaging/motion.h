@@ -5,12 +5,15 @@
 // trackers from plugins and from the tree look the same.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "dynamus/core/plugin_info.h"
 #include "dynamus/core/progress.h"
 #include "dynamus/core/status.h"
 #include "dynamus/imaging/cine_loop.h"
@@ -45,6 +48,10 @@ struct FlowField {
   void displacement_at(float x_px, float y_px, float& dx_px_out, float& dy_px_out) const;
 };
 
+// Nodes below kTrustedQuality take the median displacement of their trusted neighbours, keeping
+// their low quality. Every tracker's field goes through it (plugins' ones by the host).
+void repair_untrusted(FlowField& field);
+
 class Tracker {
  public:
   virtual ~Tracker() = default;
@@ -55,20 +62,31 @@ class Tracker {
   virtual Result<FlowField> track(std::span<const std::uint8_t> from,
                                   std::span<const std::uint8_t> to, int width_px, int height_px,
                                   int step_px, const FlowField* prediction = nullptr) const = 0;
+  // The plugin this tracker came from; null for the trackers built into the library.
+  virtual const PluginInfo* plugin() const { return nullptr; }
 };
 
-// "default" (speckle-tuned grid Lucas-Kanade with forward-backward consistency), and the OpenCV
-// references "farneback", "dis-ultrafast", "dis-fast", "dis-medium". kInvalidArgument otherwise.
+// "default" (speckle-tuned grid Lucas-Kanade with forward-backward consistency), the OpenCV
+// references "farneback", "dis-ultrafast", "dis-fast", "dis-medium", and any registered tracker.
+// kInvalidArgument otherwise.
 Result<std::unique_ptr<Tracker>> create_tracker(std::string_view name);
+// The built-in names, then the registered ones in the order registered.
 std::vector<std::string> tracker_names();
+
+// More trackers by name, from outside the library (the plugin host registers the plugins' ones):
+// imaging itself knows nothing of plugins. kInvalidArgument when the name is empty or taken.
+// Thread-safe; register before tracking.
+using TrackerFactory = std::function<Result<std::unique_ptr<Tracker>>()>;
+Status register_tracker(const std::string& name, TrackerFactory factory);
 
 // The motion of a whole loop: one field per consecutive frame pair (frame_count - 1 of them).
 struct Motion {
   std::string tracker;
   int step_px = 0;
   std::vector<FlowField> pairs;
-  float forward_backward_error_px = 0.0f;  // median over the pairs
-  float trackable_share = 1.0f;            // median over the pairs
+  float forward_backward_error_px = 0.0f;                   // median over the pairs
+  float trackable_share = 1.0f;                             // median over the pairs
+  std::optional<PluginInfo> tracker_plugin = std::nullopt;  // when it came from a plugin
 };
 
 struct TrackOptions {
@@ -81,7 +99,6 @@ struct TrackOptions {
 };
 
 // Tracks consecutive pairs, each starting from the previous pair's field.
-
 Result<Motion> track(const CineLoop& loop, const Tracker& tracker,
                      const TrackOptions& options = {});
 

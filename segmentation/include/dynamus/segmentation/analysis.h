@@ -11,6 +11,7 @@
 #include "dynamus/imaging/cine_loop.h"
 #include "dynamus/imaging/motion.h"
 #include "dynamus/imaging/trajectories.h"
+#include "dynamus/segmentation/detector.h"
 #include "dynamus/segmentation/muscle.h"
 #include "dynamus/segmentation/tear.h"
 #include "dynamus/segmentation/tendon.h"
@@ -21,6 +22,7 @@ namespace dynamus::segmentation {
 struct AnalysisParams {
   std::string tracker = "default";
   int step_px = imaging::TrackOptions{}.step_px;
+  std::string detector = "default";  // create_detector()
 };
 
 struct Analysis {
@@ -29,8 +31,10 @@ struct Analysis {
   TendonTrace tendon;
   TendonThickness tendon_thickness;
   Tear tear;
+  std::vector<Detection> detections = {};  // a candidate detector's regions (empty for "default")
   MuscleTrace muscle;
-  std::vector<std::string> warnings;  // for people: what could not be measured, and why
+  std::vector<PluginInfo> plugins = {};  // every plugin the analysis used (tracker, detector)
+  std::vector<std::string> warnings;     // for people: what could not be measured, and why
 };
 
 // A still image (one frame) is measured without motion. Without a calibration the motion and the

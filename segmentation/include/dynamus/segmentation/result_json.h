@@ -16,6 +16,9 @@ nlohmann::json params_json(const AnalysisParams& params);
 // kInvalidData when a key has the wrong type.
 Result<AnalysisParams> params_from_json(const nlohmann::json& params);
 
+// result.json's "plugins": name, kind, version, abi_version, api_version, path, sha256 of each.
+nlohmann::json plugins_json(const std::vector<PluginInfo>& plugins);
+
 // Every per-frame array has exactly loop.frame_count() entries, null where nothing was measured.
 nlohmann::json result_json(const imaging::CineLoop& loop, const AnalysisParams& params,
                            const Analysis& analysis);

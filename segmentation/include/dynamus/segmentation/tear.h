@@ -15,6 +15,9 @@
 
 namespace dynamus::segmentation {
 
+// A candidate scoring at least this is a suspected tear.
+inline constexpr double kSuspectScore = 0.5;
+
 struct TearFrame {
   std::optional<double> gap_mm;  // between the stump ends along the fibre axis
   std::optional<PointMm> proximal_end_mm, distal_end_mm;  // the stump ends the gap is measured at
@@ -34,6 +37,9 @@ struct Tear {
   bool suspected = false;
   std::string kind = "none";  // "none", "partial", "full"
   double score = 0.0;         // [0, 1]
+  // False when a plugin detector found the tear where the in-tree finder measured none: the
+  // components, interrupted_fraction, fibre_continuity and gaps are then not measured.
+  bool measured = true;
   TearScoreComponents components;
   double interrupted_fraction = 0.0;  // share of the tendon's thickness the defect crosses
   // Fibrillar alignment left across the defect against the intact tendon's, in [0, 1].
