@@ -106,13 +106,15 @@ test "$tree_kib" -le $((max_tree_mib * 1024)) ||
 printf 'load_test: uninterrupted: %d inputs (%d corrupt) in %d.%d s; peak RSS: workers max %d MiB, median %d MiB; process tree %d MiB\n' \
   $((good + corrupt)) "$corrupt" $((span_ms / 1000)) $((span_ms % 1000 / 100)) $((worker_max_kib / 1024)) $((worker_median_kib / 1024)) $((tree_kib / 1024))
 
-# 2. Killed at random points, resumed each time. Each delay is drawn from the time the studies
-# still to do took in the uninterrupted run, so the kills land anywhere in what is left (while
-# hashing, between studies, mid-study, while the summary is written) rather than after the end.
+# 2. Killed at random points, resumed each time. The studies still to do took left_ms in the
+# uninterrupted run; each delay is drawn from [0.2 s, 0.2 s + 2 left_ms / kills left], so on
+# average the kills spread over the whole batch (while hashing, between studies, mid-study, while
+# the summary is written) instead of the first one ending it.
 done_now=0
 for ((k = 0; k < kills; k++)); do
   left_ms=$((span_ms * (good - done_now) / good))
-  delay_ms=$((200 + (RANDOM * 32768 + RANDOM) % (left_ms > 1 ? left_ms : 1)))
+  range_ms=$((2 * left_ms / (kills - k)))
+  delay_ms=$((200 + (RANDOM * 32768 + RANDOM) % (range_ms > 1 ? range_ms : 1)))
   setsid "$dynamus" batch "$work/in" -o "$work/killed" --jobs 2 2>/dev/null &
   pid=$!
   sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
