@@ -15,7 +15,8 @@ packages=(
   libinsighttoolkit5-dev             # MetaImage/NRRD (PLUS sequences), filters
   libssl-dev zlib1g-dev              # SHA-256 of inputs; zlib checks of MetaImage data
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libsqlite3-dev sqlite3             # the batch ledger (sqlite3: to inspect it)
+  libsqlite3-dev sqlite3             # the batch ledger (sqlite3: to inspect it, and the load test)
+  time                               # GNU time: the load test measures the batch's peak RSS
   snakemake                          # workflows/: batch shards locally or on Slurm
   libcurl4-openssl-dev               # batch --pacs: the DICOMweb client
   orthanc orthanc-dicomweb curl jq   # the PACS round-trip test runs Orthanc on loopback

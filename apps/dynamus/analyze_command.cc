@@ -30,7 +30,7 @@ Status run(const AnalyzeArgs& args) {
   if (!analysis.ok()) return analysis.status().with_context(args.input);
   DYNAMUS_RETURN_IF_ERROR(reporting::write_analysis_folder(
       args.output_dir, loop, args.analysis.params, *analysis, args.folder));
-  std::cout << reporting::findings_text(loop, *analysis);
+  std::cout << reporting::findings_text(loop, *analysis, args.folder.anonymize);
   return ok_status();
 }
 
@@ -49,7 +49,8 @@ void add_analyze_command(CLI::App& app, int& exit_code) {
   command->add_flag("--dicom", args->folder.dicom,
                     "also DIR/dicom/sc.dcm (annotated key frames) and DIR/dicom/sr.dcm (TID 1500)");
   command->add_flag("--anonymize", args->folder.anonymize,
-                    "report and DICOM results with a pseudonym, without patient IDs or dates");
+                    "de-identified outputs: the input and patient as a pseudonym, no patient IDs, "
+                    "dates or paths, DICOM results in a pseudonymous study");
   args->input_options.add_to(*command);
   command->callback([args, &exit_code] {
     const Status status = run(*args);

@@ -28,6 +28,7 @@ struct BatchArgs {
   std::string pacs_url;
   bool push = false;
   AnalysisOptions analysis;
+  bool anonymize = false;
   std::vector<std::string> analyze_args;
   InputOptions input_options;
 };
@@ -79,6 +80,10 @@ Result<batch::BatchOptions> batch_options(const BatchArgs& args) {
   // The SC and SR that --push stores come from analyze --dicom.
   if (args.push && std::find(extra.begin(), extra.end(), "--dicom") == extra.end())
     extra.push_back("--dicom");
+  // Anonymised workers (also through --analyze-arg) make an anonymised batch, and vice versa.
+  options.anonymize = std::find(extra.begin(), extra.end(), "--anonymize") != extra.end();
+  if (args.anonymize && !options.anonymize) extra.push_back("--anonymize");
+  options.anonymize = options.anonymize || args.anonymize;
   options.progress_bar = ::isatty(STDERR_FILENO) != 0;
   options.log = &std::cerr;
   return options;
@@ -98,9 +103,12 @@ int run(const BatchArgs& args) {
   const batch::RunRecord& run = result->run;
   std::cerr << fmt::format(
       "dynamus batch: {} inputs{}: {} done, {} failed, {} skipped (already done); summary in "
-      "{}/summary.csv\n",
+      "{}/summary.csv{}\n",
       run.inputs, run.shard.empty() ? "" : " in shard " + run.shard, run.done, run.failed,
-      run.skipped, args.output_dir);
+      run.skipped, args.output_dir,
+      result->worker_peak_rss_kib > 0
+          ? fmt::format("; workers' peak RSS {} MiB", result->worker_peak_rss_kib / 1024)
+          : "");
   if (args.push) {
     std::cerr << fmt::format(
         "dynamus batch: results of {} studies pushed to {}{}\n", result->pushed, args.pacs_url,
@@ -147,6 +155,9 @@ void add_batch_command(CLI::App& app, int& exit_code) {
                     "with --pacs: analyze with --dicom and store each study's SC and SR back "
                     "(STOW-RS)");
   args->analysis.add_to(*command);  // passed to each analyze worker
+  command->add_flag("--anonymize", args->anonymize,
+                    "de-identified: workers run analyze --anonymize, and the ledger, summary and "
+                    "log name inputs by a pseudonym of their path");
   // One value per occurrence, so that `--analyze-arg=X INPUT` leaves INPUT a positional.
   command
       ->add_option("--analyze-arg", args->analyze_args,

@@ -1,9 +1,11 @@
 #include "dynamus/batch/batch.h"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <deque>
@@ -16,6 +18,7 @@
 #include "dynamus/batch/pacs.h"
 #include "dynamus/batch/summary.h"
 #include "dynamus/core/exit_code.h"
+#include "dynamus/core/pseudonym.h"
 #include "dynamus/core/sha256.h"
 #include "dynamus/core/version.h"
 #include "input_hash.h"
@@ -40,7 +43,11 @@ struct Job {
   pid_t pid = -1;
   Clock::time_point started;
   bool timed_out = false;
+  std::int64_t peak_rss_kib = 0;  // ru_maxrss of the ended worker
 };
+
+// A row's identity with --anonymize: the input path, which may name the patient, as a pseudonym.
+constexpr std::size_t kPathPseudonymDigits = 16;
 
 // Size and modification time identify an unchanged file, so it is not hashed again.
 void file_identity(const fs::path& path, StudyRow& row) {
@@ -96,6 +103,7 @@ class BatchRun {
     result.run = record_;
     result.pushed = pushed_;
     result.push_failed = push_failed_;
+    result.worker_peak_rss_kib = worker_peak_rss_kib_;
     result.exit_code = push_failed_ > 0 ? kExitSomeInputsFailed : exit_code();
     return result;
   }
@@ -104,15 +112,16 @@ class BatchRun {
   // A row per input with its hash: unchanged files (same size and time) keep the ledger's, the
   // others are hashed; an unreadable one is a failed row.
   std::vector<StudyRow> identify(const std::vector<fs::path>& inputs,
-                                 const std::map<std::string, const StudyRow*>& by_path) const {
+                                 const std::map<std::string, const StudyRow*>& by_path) {
     std::vector<StudyRow> candidates;
     std::vector<fs::path> to_hash;
     std::vector<std::size_t> hashed_rows;
     for (const fs::path& path : inputs) {
-      const auto old = by_path.find(path.string());
+      const auto old = by_path.find(row_identity(path));
       const StudyRow* previous = old == by_path.end() ? nullptr : old->second;
       StudyRow row;
-      row.path = path.string();
+      row.path = row_identity(path);
+      input_paths_[row.path] = path;
       row.dynamus_version = kVersion;
       row.params_hash = params_hash_;
       file_identity(path, row);
@@ -135,15 +144,40 @@ class BatchRun {
       } else {
         row.status = StudyStatus::kFailed;
         row.error_code = exit_code_for(hashes[i].status().code());
-        row.error_message = hashes[i].status().message();
+        row.error_message = private_text(hashes[i].status().message(), row.path);
       }
     }
     return candidates;
   }
 
+  // The ledger's and the summary's name of an input: its path, or anonymised a pseudonym of it.
+  std::string row_identity(const fs::path& input) const {
+    return options_.anonymize ? pseudonym_of(input.string(), kPathPseudonymDigits) : input.string();
+  }
+
+  // A message about a row's input without the input's path or file name when anonymising.
+  std::string private_text(std::string text, const std::string& identity) const {
+    if (!options_.anonymize) return text;
+    const fs::path& input = input_paths_.at(identity);
+    text = replace_identifier(text, input.string(), identity);
+    text = replace_identifier(text, input.filename().string(), identity);
+    return text;
+  }
+
   // Keeps the inputs of this shard and queues what is not already done.
   Status plan(const std::vector<fs::path>& inputs) {
     DYNAMUS_ASSIGN_OR_RETURN(const std::vector<StudyRow> known, ledger_.rows());
+    // An anonymised batch must not add to a ledger (and summary) that names inputs by path.
+    if (options_.anonymize) {
+      for (const StudyRow& row : known) {
+        if (!row.path.starts_with(kPseudonymPrefix)) {
+          return Status(StatusCode::kUnreadable,
+                        "the batch folder holds input paths from a run without --anonymize; "
+                        "anonymise into a new folder",
+                        options_.output_dir.string());
+        }
+      }
+    }
     std::map<std::string, const StudyRow*> by_path;
     std::map<std::string, const StudyRow*> done_by_key;
     for (const StudyRow& row : known) {
@@ -197,7 +231,7 @@ class BatchRun {
         pending_[job->second].rows.push_back(row);
       } else {
         job_of_key[row.key] = pending_.size();
-        pending_.push_back(Job{{row}, {}, -1, {}, false});
+        pending_.push_back(Job{{row}, {}, -1, {}, false, 0});
       }
     }
     for (const StudyRow& row : changed) rows_[row.path] = row;
@@ -223,12 +257,15 @@ class BatchRun {
       bool reaped = false;
       int wait_status = 0;
       // Each worker by its pid: other children of the host process are not the batch's to reap.
+      // wait4 also gives the worker's peak memory, which the ledger keeps.
       for (auto job = running_.begin(); job != running_.end();) {
-        if (::waitpid(job->first, &wait_status, WNOHANG) != job->first) {
+        struct rusage usage {};
+        if (::wait4(job->first, &wait_status, WNOHANG, &usage) != job->first) {
           ++job;
           continue;
         }
         Job finished_job = std::move(job->second);
+        finished_job.peak_rss_kib = usage.ru_maxrss;
         job = running_.erase(job);
         DYNAMUS_RETURN_IF_ERROR(finish(finished_job, wait_status, progress));
         reaped = true;
@@ -258,7 +295,8 @@ class BatchRun {
     }
     DYNAMUS_RETURN_IF_ERROR(ledger_.put(job.rows));
     job.started = Clock::now();
-    Result<pid_t> pid = start_worker(options_.worker, job.rows.front().path, job.temporary_dir);
+    Result<pid_t> pid =
+        start_worker(options_.worker, input_paths_.at(job.rows.front().path), job.temporary_dir);
     if (!pid.ok()) {
       return record_end(job, WorkerEnd{false, kExitInternal, pid.status().message()}, progress);
     }
@@ -279,8 +317,10 @@ class BatchRun {
   }
 
   Status finish(Job& job, int wait_status, Progress& progress) {
+    const std::string& identity = job.rows.front().path;
     WorkerEnd end = worker_end(wait_status, job.timed_out, options_.timeout_s,
-                               job.rows.front().path, job.temporary_dir);
+                               input_paths_.at(identity), job.temporary_dir);
+    end.message = private_text(end.message, identity);
     const fs::path result_json = job.temporary_dir / "result.json";
     if (end.ok) {
       Result<StudyMeasures> measures = read_measures(result_json);
@@ -315,11 +355,13 @@ class BatchRun {
       row.error_message = end.message;
       row.finished_utc = utc_now();
       row.seconds = seconds;
+      row.peak_rss_kib = job.peak_rss_kib;
       if (const auto old = superseded_.find(row.path); old != superseded_.end())
         old_folders.push_back(old->second);
       rows_[row.path] = row;
       end.ok ? ++record_.done : ++record_.failed;
     }
+    worker_peak_rss_kib_ = std::max(worker_peak_rss_kib_, job.peak_rss_kib);
     DYNAMUS_RETURN_IF_ERROR(ledger_.put(job.rows));
     for (const std::string& folder : old_folders) remove_if_unreferenced(folder);
     progress.finished(job.rows.front(), int(running_.size()));
@@ -416,6 +458,7 @@ class BatchRun {
   std::string params_hash_;
   RunRecord record_;
   std::map<std::string, StudyRow> rows_;           // every ledger row, by path: the summary
+  std::map<std::string, fs::path> input_paths_;    // row path (or pseudonym) -> the input
   std::vector<std::string> run_paths_;             // the inputs of this run (of its shard)
   std::map<std::string, std::string> superseded_;  // path -> its study folder before this run
   std::deque<Job> pending_;
@@ -423,6 +466,7 @@ class BatchRun {
   Clock::time_point summary_written_{};
   int pushed_ = 0;
   int push_failed_ = 0;
+  std::int64_t worker_peak_rss_kib_ = 0;
 };
 
 // With a PACS, the manifests among the inputs that list Study Instance UIDs name its studies to

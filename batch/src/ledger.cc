@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS studies (
   gap_peak_mm REAL,
   separation_increase_mm REAL,
   tendon_thickness_median_mm REAL,
-  thickening INTEGER
+  thickening INTEGER,
+  peak_rss_kib INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS studies_by_key ON studies (study_key);
 CREATE TABLE IF NOT EXISTS runs (
@@ -62,7 +63,7 @@ constexpr const char* kStudyColumns =
     "path, sha256, study_key, status, error_code, error_message, dynamus_version, params_hash, "
     "started_utc, finished_utc, seconds, result_folder, size_bytes, mtime_ns, tear_kind, "
     "tear_score, gap_rest_mm, gap_peak_mm, separation_increase_mm, tendon_thickness_median_mm, "
-    "thickening";
+    "thickening, peak_rss_kib";
 
 StudyStatus parse_status(const std::string& text) {
   if (text == "running") return StudyStatus::kRunning;
@@ -94,6 +95,7 @@ StudyRow read_row(const Statement& s) {
   row.measures.separation_increase_mm = s.optional_real(18);
   row.measures.tendon_thickness_median_mm = s.optional_real(19);
   if (!s.is_null(20)) row.measures.thickening = s.integer(20) != 0;
+  row.peak_rss_kib = s.integer(21);
   return row;
 }
 
@@ -119,7 +121,8 @@ void bind_row(Statement& s, const StudyRow& row) {
       .bind(18, m.gap_peak_mm)
       .bind(19, m.separation_increase_mm)
       .bind(20, m.tendon_thickness_median_mm)
-      .bind(21, m.thickening ? std::optional<double>(*m.thickening ? 1.0 : 0.0) : std::nullopt);
+      .bind(21, m.thickening ? std::optional<double>(*m.thickening ? 1.0 : 0.0) : std::nullopt)
+      .bind(22, row.peak_rss_kib);
 }
 
 RunRecord read_run(const Statement& s) {
@@ -187,6 +190,12 @@ Result<Ledger> Ledger::open(const std::filesystem::path& file) {
     const Status status = execute(db, sql);
     if (!status.ok()) return status.with_context(file.string());
   }
+  // A ledger written before peak_rss_kib existed gains the column (old rows: 0, unknown).
+  if (!Statement(db, "SELECT peak_rss_kib FROM studies LIMIT 0").prepared()) {
+    const Status status =
+        execute(db, "ALTER TABLE studies ADD COLUMN peak_rss_kib INTEGER NOT NULL DEFAULT 0;");
+    if (!status.ok()) return status.with_context(file.string());
+  }
   return ledger;
 }
 
@@ -215,7 +224,7 @@ Result<std::vector<StudyRow>> Ledger::rows() const {
 Status Ledger::put(const std::vector<StudyRow>& rows) {
   DYNAMUS_RETURN_IF_ERROR(execute(db_->handle, "BEGIN IMMEDIATE;"));
   Statement s(db_->handle, fmt::format("INSERT OR REPLACE INTO studies ({}) VALUES "
-                                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                                       "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                                        kStudyColumns)
                                .c_str());
   bool ok = s.prepared();

@@ -5,6 +5,7 @@
 #include "dynamus/core/atomic_file.h"
 #include "dynamus/overlay/overlay.h"
 #include "dynamus/reporting/annotated_frame.h"
+#include "dynamus/reporting/anonymize.h"
 #include "dynamus/reporting/dicom_results.h"
 #include "dynamus/reporting/report.h"
 #include "dynamus/reporting/report_content.h"
@@ -32,8 +33,9 @@ Status write_report(const std::filesystem::path& dir, const imaging::CineLoop& l
 
 }  // namespace
 
-std::string findings_text(const imaging::CineLoop& loop, const segmentation::Analysis& analysis) {
-  std::string text = fmt::format("{}: {} frames", loop.source().path, loop.frame_count());
+std::string findings_text(const imaging::CineLoop& loop, const segmentation::Analysis& analysis,
+                          bool anonymize) {
+  std::string text = fmt::format("{}: {} frames", input_name(loop, anonymize), loop.frame_count());
   if (loop.has_timing()) text += fmt::format(", {:.2f} s", *loop.duration_s());
   text += fmt::format("; rest frame {}, peak frame {}\n", analysis.phases.rest_frame,
                       analysis.phases.peak_frame);
@@ -81,6 +83,11 @@ std::string findings_text(const imaging::CineLoop& loop, const segmentation::Ana
                         deg(muscle.pennation_deg[rest]), deg(muscle.pennation_deg[peak]));
   }
   for (const std::string& warning : analysis.warnings) text += "  note       " + warning + "\n";
+  if (anonymize) {
+    if (const std::string warning = burned_in_text_warning(loop); !warning.empty())
+      text += "  note       " + warning + "\n";
+    return without_input_name(text, loop);
+  }
   return text;
 }
 
@@ -113,8 +120,9 @@ Status write_analysis_folder(const std::filesystem::path& dir, const imaging::Ci
         write_dicom_results(dir / "dicom", loop, *content, options.anonymize);
     if (!written.ok()) return written.status();
   }
-  return write_text_file_atomically(
-      dir / kResultFileName, segmentation::result_json(loop, params, analysis).dump(2) + "\n");
+  nlohmann::json result = segmentation::result_json(loop, params, analysis);
+  if (options.anonymize) result["input"] = anonymized_input_json(result["input"], loop);
+  return write_text_file_atomically(dir / kResultFileName, result.dump(2) + "\n");
 }
 
 }  // namespace dynamus::reporting

@@ -12,7 +12,9 @@
 #include "dicom_common.h"
 #include "dicom_source.h"
 #include "dynamus/core/atomic_file.h"
+#include "dynamus/core/pseudonym.h"
 #include "dynamus/core/version.h"
+#include "dynamus/imaging/dicom_uid.h"
 
 namespace dynamus::reporting {
 namespace {
@@ -164,6 +166,12 @@ Result<SourceInstance> source_instance(DcmDataset& source) {
 
 }  // namespace
 
+std::string anonymized_study_uid(const imaging::CineLoop& loop) {
+  return imaging::uid_from_seed(
+      anonymize_salt() + "/anonymized-study/" +
+      (loop.source().study_uid.empty() ? loop.source().sha256 : loop.source().study_uid));
+}
+
 std::string new_uid(const char* root) {
   char uid[100];
   return dcmGenerateUniqueIdentifier(uid, root);
@@ -237,7 +245,9 @@ Result<DicomResultPaths> write_dicom_results(const std::filesystem::path& dir,
     ResultStudy study;
     study.anonymized = anonymize;
     study.pseudonym = pseudonym(loop);
-    if (loop.source().format == "dicom" && !anonymize) {
+    if (anonymize) {
+      study.study_uid = anonymized_study_uid(loop);
+    } else if (loop.source().format == "dicom") {
       DYNAMUS_ASSIGN_OR_RETURN(source_file, load_dicom_header(loop.source().path));
       Result<SourceInstance> instance = source_instance(*source_file->getDataset());
       if (!instance.ok()) return instance.status().with_context(loop.source().path);

@@ -4,6 +4,7 @@
 
 #include "dynamus/core/version.h"
 #include "dynamus/overlay/overlay.h"
+#include "dynamus/reporting/anonymize.h"
 #include "dynamus/segmentation/result_json.h"
 #include "utf8.h"
 
@@ -162,6 +163,11 @@ ReportContent report_content(const imaging::CineLoop& loop,
     content.notes.push_back(valid_utf8(warning));
   }
   for (auto& field : content.provenance) field.second = valid_utf8(field.second);
+  if (content.header.anonymized) {
+    if (const std::string warning = burned_in_text_warning(loop); !warning.empty())
+      content.notes.push_back(warning);
+    for (std::string& note : content.notes) note = without_input_name(note, loop);
+  }
   return content;
 }
 

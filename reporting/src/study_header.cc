@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "dicom_source.h"
-#include "dynamus/core/sha256.h"
+#include "dynamus/core/pseudonym.h"
 #include "utf8.h"
 
 namespace dynamus::reporting {
@@ -53,7 +53,7 @@ std::string readable_sex(const std::string& cs) {
 }  // namespace
 
 std::string pseudonym(const imaging::CineLoop& loop) {
-  return "ANON-" + sha256_hex(loop.source().sha256).substr(0, kPseudonymHexDigits);
+  return pseudonym_of(loop.source().sha256, kPseudonymHexDigits);
 }
 
 Result<StudyHeader> read_study_header(const imaging::CineLoop& loop, bool anonymize) {

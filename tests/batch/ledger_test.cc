@@ -21,6 +21,7 @@ StudyRow full_row() {
   row.started_utc = "2026-12-01T20:00:00Z";
   row.finished_utc = "2026-12-01T20:00:03Z";
   row.seconds = 3.25;
+  row.peak_rss_kib = 107008;
   row.result_folder = "studies/aaaaaaaaaaaaaaaa";
   row.size_bytes = 922724;
   row.mtime_ns = 1764619200123456789;
@@ -54,6 +55,7 @@ TEST(Ledger, KeepsEveryFieldOfARowAcrossReopening) {
   EXPECT_EQ(row.started_utc, expected.started_utc);
   EXPECT_EQ(row.finished_utc, expected.finished_utc);
   EXPECT_DOUBLE_EQ(row.seconds, 3.25);
+  EXPECT_EQ(row.peak_rss_kib, 107008);
   EXPECT_EQ(row.result_folder, expected.result_folder);
   EXPECT_EQ(row.size_bytes, expected.size_bytes);
   EXPECT_EQ(row.mtime_ns, expected.mtime_ns);
@@ -63,6 +65,34 @@ TEST(Ledger, KeepsEveryFieldOfARowAcrossReopening) {
   EXPECT_FALSE(row.measures.tendon_thickness_median_mm.has_value());
   EXPECT_EQ(row.measures.thickening, std::optional<bool>(false));
   EXPECT_FALSE(ledger->find("/nowhere").value().has_value());
+}
+
+// A ledger of a batch from before peak_rss_kib existed opens, keeps its rows (peak RSS 0,
+// unknown) and takes new ones with their peak RSS.
+TEST(Ledger, AddsThePeakRssColumnToAnOlderLedger) {
+  testing::TempDir dir;
+  const std::string file = (dir / "ledger.sqlite").string();
+  {
+    Result<Ledger> ledger = Ledger::open(file);
+    ASSERT_TRUE(ledger.ok());
+    ASSERT_TRUE(ledger->put({full_row()}).ok());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "ALTER TABLE studies DROP COLUMN peak_rss_kib;", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+  Result<Ledger> ledger = Ledger::open(file);
+  ASSERT_TRUE(ledger.ok()) << ledger.status().to_string();
+  const Result<std::optional<StudyRow>> old = ledger->find(full_row().path);
+  ASSERT_TRUE(old.ok() && old->has_value());
+  EXPECT_EQ((*old)->peak_rss_kib, 0);
+  EXPECT_EQ((*old)->measures.score, 0.93);
+  StudyRow row = full_row();
+  row.path = "/data/new.dcm";
+  ASSERT_TRUE(ledger->put({row}).ok());
+  EXPECT_EQ(ledger->find(row.path).value()->peak_rss_kib, 107008);
 }
 
 TEST(Ledger, UsesWriteAheadLoggingSoReadersDoNotBlockTheBatch) {

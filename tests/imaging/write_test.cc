@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "dynamus/imaging/dicom_uid.h"
 #include "dynamus/imaging/load.h"
-#include "io/dicom_uid.h"
 #include "temp_dir.h"
 
 namespace dynamus::imaging {
@@ -117,31 +117,31 @@ double mean_abs_difference(const CineLoop& actual, const CineLoop& expected, int
 // --- UIDs --------------------------------------------------------------------------------------
 
 TEST(DicomUid, HexToDecimalCoversTheWhole128Bits) {
-  EXPECT_EQ(io::decimal_from_hex128("00000000000000000000000000000000"), "0");
-  EXPECT_EQ(io::decimal_from_hex128("00000000000000000000000000000001"), "1");
-  EXPECT_EQ(io::decimal_from_hex128("0000000000000000000000000000000A"), "10");
-  EXPECT_EQ(io::decimal_from_hex128("00000000000000010000000000000000"), "18446744073709551616");
-  EXPECT_EQ(io::decimal_from_hex128("ffffffffffffffffffffffffffffffff"),
+  EXPECT_EQ(decimal_from_hex128("00000000000000000000000000000000"), "0");
+  EXPECT_EQ(decimal_from_hex128("00000000000000000000000000000001"), "1");
+  EXPECT_EQ(decimal_from_hex128("0000000000000000000000000000000A"), "10");
+  EXPECT_EQ(decimal_from_hex128("00000000000000010000000000000000"), "18446744073709551616");
+  EXPECT_EQ(decimal_from_hex128("ffffffffffffffffffffffffffffffff"),
             "340282366920938463463374607431768211455");
-  EXPECT_EQ(io::decimal_from_hex128("123456789abcdef0fedcba9876543210"),
+  EXPECT_EQ(decimal_from_hex128("123456789abcdef0fedcba9876543210"),
             "24197857203266734881846307747534221840");
 }
 
 TEST(DicomUid, SeedGivesAStableWellFormedUuidDerivedUid) {
-  const std::string uid = io::uid_from_seed("retracting-tear/7/x/study");
-  EXPECT_EQ(uid, io::uid_from_seed("retracting-tear/7/x/study"));
-  EXPECT_NE(uid, io::uid_from_seed("retracting-tear/7/x/series"));
+  const std::string uid = uid_from_seed("retracting-tear/7/x/study");
+  EXPECT_EQ(uid, uid_from_seed("retracting-tear/7/x/study"));
+  EXPECT_NE(uid, uid_from_seed("retracting-tear/7/x/series"));
   EXPECT_EQ(uid.rfind("2.25.", 0), 0u) << uid;
   EXPECT_LE(uid.size(), 44u);
-  EXPECT_TRUE(io::is_valid_uid(uid)) << uid;
-  EXPECT_TRUE(io::is_valid_uid("1.2.840.10008.5.1.4.1.1.3.1"));
-  EXPECT_TRUE(io::is_valid_uid("2.25.0"));
-  EXPECT_FALSE(io::is_valid_uid(""));
-  EXPECT_FALSE(io::is_valid_uid("1.02"));
-  EXPECT_FALSE(io::is_valid_uid("1..2"));
-  EXPECT_FALSE(io::is_valid_uid("1.2."));
-  EXPECT_FALSE(io::is_valid_uid("1.2a"));
-  EXPECT_FALSE(io::is_valid_uid("1." + std::string(63, '1')));
+  EXPECT_TRUE(is_valid_uid(uid)) << uid;
+  EXPECT_TRUE(is_valid_uid("1.2.840.10008.5.1.4.1.1.3.1"));
+  EXPECT_TRUE(is_valid_uid("2.25.0"));
+  EXPECT_FALSE(is_valid_uid(""));
+  EXPECT_FALSE(is_valid_uid("1.02"));
+  EXPECT_FALSE(is_valid_uid("1..2"));
+  EXPECT_FALSE(is_valid_uid("1.2."));
+  EXPECT_FALSE(is_valid_uid("1.2a"));
+  EXPECT_FALSE(is_valid_uid("1." + std::string(63, '1')));
 }
 
 // --- DICOM ---------------------------------------------------------------------------------
@@ -182,9 +182,9 @@ TEST(WriteDicom, RoundTripKeepsPixelsCalibrationRegionAndTiming) {
   EXPECT_TRUE(read->warnings().empty()) << read->warnings().front();
 
   const std::string seed = phantom_identity().uid_seed;
-  EXPECT_EQ(read->source().study_uid, io::uid_from_seed(seed + "/study"));
-  EXPECT_EQ(read->source().series_uid, io::uid_from_seed(seed + "/series"));
-  EXPECT_EQ(read->source().instance_uid, io::uid_from_seed(seed + "/instance"));
+  EXPECT_EQ(read->source().study_uid, uid_from_seed(seed + "/study"));
+  EXPECT_EQ(read->source().series_uid, uid_from_seed(seed + "/series"));
+  EXPECT_EQ(read->source().instance_uid, uid_from_seed(seed + "/instance"));
   for (const std::string& uid :
        {read->source().study_uid, read->source().series_uid, read->source().instance_uid}) {
     EXPECT_EQ(uid.rfind("2.25.", 0), 0u) << uid;

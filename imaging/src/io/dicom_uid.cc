@@ -1,4 +1,4 @@
-#include "io/dicom_uid.h"
+#include "dynamus/imaging/dicom_uid.h"
 
 #include <algorithm>
 #include <array>
@@ -7,7 +7,7 @@
 
 #include "dynamus/core/sha256.h"
 
-namespace dynamus::imaging::io {
+namespace dynamus::imaging {
 namespace {
 
 constexpr std::size_t kMaxUidLength = 64;
@@ -71,4 +71,4 @@ bool is_valid_uid(std::string_view uid) {
   }
 }
 
-}  // namespace dynamus::imaging::io
+}  // namespace dynamus::imaging

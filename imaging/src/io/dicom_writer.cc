@@ -19,8 +19,8 @@
 
 #include "dynamus/core/atomic_file.h"
 #include "dynamus/core/version.h"
+#include "dynamus/imaging/dicom_uid.h"
 #include "dynamus/imaging/write.h"
-#include "io/dicom_uid.h"
 
 namespace dynamus::imaging {
 namespace {
@@ -116,7 +116,7 @@ Status put(DcmItem& item, const DcmTagKey& key, Uint16 value) {
 Result<std::string> resolve_uid(const std::string& given, const std::string& seed,
                                 std::string_view suffix, std::string_view name) {
   if (!given.empty()) {
-    if (!io::is_valid_uid(given)) {
+    if (!is_valid_uid(given)) {
       return Status(StatusCode::kInvalidArgument,
                     fmt::format("{} '{}' is not a valid DICOM UID", name, given));
     }
@@ -126,7 +126,7 @@ Result<std::string> resolve_uid(const std::string& given, const std::string& see
     return Status(StatusCode::kInvalidArgument,
                   fmt::format("{} is empty and there is no uid_seed to derive it from", name));
   }
-  return io::uid_from_seed(seed + std::string(suffix));
+  return uid_from_seed(seed + std::string(suffix));
 }
 
 bool has_non_ascii(const DicomCineIdentity& identity) {

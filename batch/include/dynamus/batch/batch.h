@@ -39,6 +39,10 @@ struct BatchOptions {
   // Store each done study's dicom/sc.dcm and dicom/sr.dcm back to pacs_url (STOW-RS) after the
   // analyses; the worker must be given --dicom. Pushes that failed are retried by the next run.
   bool push = false;
+  // De-identified: the ledger, the summary and the log name each input by a pseudonym of its path
+  // ("ANON-" + 16 hex digits, core/pseudonym.h) and workers' messages lose the path and file name;
+  // the worker must be given --anonymize. A folder whose ledger names inputs by path is refused.
+  bool anonymize = false;
 };
 
 struct BatchResult {
@@ -47,6 +51,8 @@ struct BatchResult {
   int stop_signal = 0;  // SIGINT or SIGTERM when the batch was interrupted, else 0
   int pushed = 0;       // studies whose results were stored in the PACS by this run
   int push_failed = 0;  // ... or could not be (exit_code is then 1)
+  // The largest peak resident set of this run's workers (ru_maxrss, KiB); 0 when none ran.
+  std::int64_t worker_peak_rss_kib = 0;
 };
 
 // The hash of the worker's pass-through options, recorded per study: a re-run with other options

@@ -44,6 +44,9 @@ struct StudyRow {
   std::string started_utc;  // ISO 8601, e.g. 2026-12-01T20:15:03Z
   std::string finished_utc;
   double seconds = 0.0;
+  // The worker's peak resident set (getrusage's ru_maxrss, KiB) when it ended; 0 when no worker
+  // ran.
+  std::int64_t peak_rss_kib = 0;
   std::string result_folder;  // relative to the batch folder, e.g. studies/<key>
   // The file's size and modification time when it was hashed, so an unchanged file is not hashed
   // again on a re-run.

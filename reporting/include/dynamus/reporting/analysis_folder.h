@@ -18,9 +18,11 @@ namespace dynamus::reporting {
 inline constexpr const char* kResultFileName = "result.json";
 
 struct FolderOptions {
-  bool report = false;     // report.html, report.pdf, loop.mp4
-  bool dicom = false;      // dicom/sc.dcm, dicom/sr.dcm
-  bool anonymize = false;  // the report and the DICOM results de-identified (study_header.h)
+  bool report = false;  // report.html, report.pdf, loop.mp4
+  bool dicom = false;   // dicom/sc.dcm, dicom/sr.dcm
+  // Every file de-identified: result.json's input and the report header carry the pseudonym, the
+  // DICOM results go to a pseudonymous study (anonymize.h, study_header.h, dicom_results.h).
+  bool anonymize = false;
 };
 
 // Creates `dir` when missing. kUnreadable naming the folder or file when it cannot be written;
@@ -31,7 +33,9 @@ Status write_analysis_folder(const std::filesystem::path& dir, const imaging::Ci
                              const FolderOptions& options = {});
 
 // One screen of findings for people: frames, rest/peak, tear, gap, tendon, thickening, muscle,
-// notes; one finding a line, values with units.
-std::string findings_text(const imaging::CineLoop& loop, const segmentation::Analysis& analysis);
+// notes; one finding a line, values with units. `anonymize`: the input named by its pseudonym
+// (anonymize.h).
+std::string findings_text(const imaging::CineLoop& loop, const segmentation::Analysis& analysis,
+                          bool anonymize = false);
 
 }  // namespace dynamus::reporting

@@ -7,9 +7,10 @@
 // for the report); Series and SOP Instance UIDs come from DCMTK's generator under its default root
 // (1.2.276.0.7230010.3, SITE_SERIES_UID_ROOT / SITE_INSTANCE_UID_ROOT). The SR references the
 // source instance and the frames each value was measured on, and the SC.
-// A loop that is not DICOM, or an anonymised analysis, gets a new study (a generated Study Instance
-// UID); anonymised, the patient is the pseudonym of study_header.h, dates and IDs are empty and the
-// source's UIDs are not referenced (the SR references the SC's frames instead).
+// A loop that is not DICOM gets a new study (a generated Study Instance UID). Anonymised, the
+// results go to a pseudonymous study whose UID is anonymized_study_uid(); the patient is the
+// pseudonym of study_header.h, dates and IDs are empty and the source's UIDs are not referenced
+// (the SR references the SC's frames instead).
 #pragma once
 
 #include <filesystem>
@@ -27,6 +28,12 @@ struct DicomResultPaths {
   std::filesystem::path secondary_capture;  // sc.dcm
   std::filesystem::path structured_report;  // sr.dcm
 };
+
+// The Study Instance UID of anonymised results: "2.25." + a UUID from SHA-256 of the salt
+// ($DYNAMUS_ANONYMIZE_SALT) and the source's Study Instance UID (for a loop without one, its
+// checksum), so every loop of one study lands in the same pseudonymous study and the source's UID
+// cannot be computed back (core/pseudonym.h).
+std::string anonymized_study_uid(const imaging::CineLoop& loop);
 
 // Writes dir/sc.dcm and dir/sr.dcm (creating dir), each atomically. Errors name the file:
 // kUnreadable for I/O and a source header that cannot be read again, kInternal for DCMTK refusing

@@ -21,8 +21,9 @@ struct StudyHeader {
 };
 
 // The pseudonym that replaces the patient's name and ID when anonymising: "ANON-" and the first
-// 12 hex digits of SHA-256 over the source file's checksum, so it is the same for the same study
-// and does not reveal who the patient is (it cannot be linked across studies either).
+// 12 hex digits of SHA-256 over the salt ($DYNAMUS_ANONYMIZE_SALT, core/pseudonym.h) and the
+// source file's checksum, so it is the same for the same file and does not reveal who the patient
+// is (it cannot be linked across studies either).
 std::string pseudonym(const imaging::CineLoop& loop);
 
 // For a DICOM loop the fields of its header (kUnreadable naming the file when it cannot be read
