@@ -115,7 +115,11 @@ void Scene::show_frame(int frame) {
 void Scene::update_overlay() {
   if (analysis_) {
     drawn_ = overlay::frame_overlay(loop_, *analysis_, frame_, layers_);
-    if (review_) review::apply_corrections(*review_, frame_, drawn_);
+    if (review_) {
+      review::apply_corrections(*review_, frame_, drawn_);
+      drawn_.caption = overlay::caption(loop_, *analysis_, frame_,
+                                        review::caption_measures(*review_, *analysis_, frame_));
+    }
     const std::array<double, 2> centre_mm{(loop_.width_px() - 1) * spacing_mm_[0] / 2,
                                           (loop_.height_px() - 1) * spacing_mm_[1] / 2};
     const double pixels_per_mm = layout_ ? layout_->pixels_per_mm() : 1.0;
