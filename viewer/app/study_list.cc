@@ -130,7 +130,7 @@ std::string study_line(const Study& study) {
   switch (row.status) {
     case batch::StudyStatus::kDone: {
       const batch::StudyMeasures& m = row.measures;
-      line = m.score ? fmt::format("{:.2f}  ", *m.score) : "–  ";
+      line = m.score ? fmt::format("score {:.2f}  ", *m.score) : "no score  ";
       line += m.kind == "none" || m.kind.empty() ? "no tear" : m.kind + " tear";
       if (m.gap_rest_mm && m.gap_peak_mm)
         line += fmt::format("  gap {:.1f} → {:.1f} mm", *m.gap_rest_mm, *m.gap_peak_mm);

@@ -50,7 +50,8 @@ Result<LoadedStudy> load_study(const std::filesystem::path& input,
                                const std::filesystem::path& analysis_dir,
                                const imaging::LoadOptions& options = {});
 
-// One line for the list: "0.93  full tear  gap 3.1 → 9.8 mm  · ann: 1 accepted".
+// Three lines for the list: "full-tear.dcm", "score 0.93  full tear  gap 3.1 → 9.8 mm", "ann: 1
+// accepted".
 std::string study_line(const Study& study);
 
 }  // namespace dynamus::view
