@@ -181,6 +181,8 @@ TEST(ReviewWindowTest, DraggingAGapCaliperEndCorrectsTheGapByTheDraggedDistance)
   ASSERT_GE(window->scene().caption().size(), 2u);
   EXPECT_NE(window->scene().caption()[1].find(corrected_peak), std::string::npos)
       << window->scene().caption()[1];
+  if (const char* dump = std::getenv("DYNAMUS_VIEW_TEST_DUMP"))
+    window->grab().save(QString(dump) + "-corrected.png");
 
   QTest::keyClick(&*window, Qt::Key_Z, Qt::ControlModifier);
   EXPECT_EQ(window->scene().caption()[1].find("corrected"), std::string::npos)
