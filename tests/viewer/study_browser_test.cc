@@ -15,6 +15,7 @@
 #include "dynamus/batch/summary.h"
 #include "main_window.h"
 #include "review_controller.h"
+#include "run_view.h"
 #include "scene.h"
 #include "study_list.h"
 #include "temp_dir.h"
@@ -91,6 +92,17 @@ TEST(StudyListTest, ABatchFolderInItsSummarysOrder) {
   EXPECT_EQ((*studies)[1].row.path, "/scans/low.dcm");
   EXPECT_EQ((*studies)[2].row.status, batch::StudyStatus::kFailed);
   EXPECT_NE(study_line((*studies)[2]).find("failed: truncated pixel data"), std::string::npos);
+}
+
+TEST(StudyListTest, TheCommandLineTakesAFolderOfStudiesOnlyForTheWindow) {
+  const dynamus::testing::TempDir dir;
+  fs::copy_file(kSamples / "healthy.dcm", dir / "healthy.dcm");
+  const fs::path png = dir / "shot.png";
+  EXPECT_EQ(run_view(shell_quoted(dir.path()) + " --screenshot " + shell_quoted(png)), 2);
+  EXPECT_EQ(run_view(shell_quoted(dir.path()) + " --results " + shell_quoted(dir / "r")), 2);
+  EXPECT_FALSE(fs::exists(png));
+  const dynamus::testing::TempDir empty;
+  EXPECT_EQ(run_view(shell_quoted(empty.path()) + " --reviewer test"), 3) << "no study in it";
 }
 
 TEST(StudyBrowserTest, AnalysesInTheBackgroundRanksAndStepsThroughTheStudies) {
