@@ -65,19 +65,12 @@ constexpr const char* kStudyColumns =
     "tear_score, gap_rest_mm, gap_peak_mm, separation_increase_mm, tendon_thickness_median_mm, "
     "thickening, peak_rss_kib";
 
-StudyStatus parse_status(const std::string& text) {
-  if (text == "running") return StudyStatus::kRunning;
-  if (text == "done") return StudyStatus::kDone;
-  if (text == "failed") return StudyStatus::kFailed;
-  return StudyStatus::kQueued;
-}
-
 StudyRow read_row(const Statement& s) {
   StudyRow row;
   row.path = s.text(0);
   row.sha256 = s.text(1);
   row.key = s.text(2);
-  row.status = parse_status(s.text(3));
+  row.status = study_status_from_string(s.text(3));
   row.error_code = int(s.integer(4));
   row.error_message = s.text(5);
   row.dynamus_version = s.text(6);
@@ -147,6 +140,13 @@ struct Ledger::Db {
   sqlite3* handle = nullptr;
   ~Db() { sqlite3_close(handle); }
 };
+
+StudyStatus study_status_from_string(std::string_view text) {
+  if (text == "running") return StudyStatus::kRunning;
+  if (text == "done") return StudyStatus::kDone;
+  if (text == "failed") return StudyStatus::kFailed;
+  return StudyStatus::kQueued;
+}
 
 std::string_view to_string(StudyStatus status) {
   switch (status) {

@@ -89,6 +89,36 @@ std::optional<double> optional_number(const json& object, const json::json_point
   return object.at(pointer).get<double>();
 }
 
+std::optional<std::string> optional_text(const json& object, const char* key) {
+  if (!object.contains(key) || !object[key].is_string()) return std::nullopt;
+  return object[key].get<std::string>();
+}
+
+StudyRow summary_row(const json& study) {
+  StudyRow row;
+  row.path = study.at("path").get<std::string>();
+  row.key = optional_text(study, "key").value_or("");
+  row.status = study_status_from_string(optional_text(study, "status").value_or(""));
+  StudyMeasures& m = row.measures;
+  m.kind = optional_text(study, "kind").value_or("");
+  m.score = optional_number(study, json::json_pointer("/score"));
+  m.gap_rest_mm = optional_number(study, json::json_pointer("/gap_mm/rest"));
+  m.gap_peak_mm = optional_number(study, json::json_pointer("/gap_mm/peak"));
+  m.separation_increase_mm = optional_number(study, json::json_pointer("/separation_increase_mm"));
+  m.tendon_thickness_median_mm =
+      optional_number(study, json::json_pointer("/tendon_thickness_median_mm"));
+  if (study.contains("thickening") && study["thickening"].is_boolean())
+    m.thickening = study["thickening"].get<bool>();
+  row.result_folder = optional_text(study, "result_folder").value_or("");
+  if (study.contains("error") && study["error"].is_object()) {
+    const json& error = study["error"];
+    if (error.contains("code") && error["code"].is_number_integer())
+      row.error_code = error["code"].get<int>();
+    row.error_message = optional_text(error, "message").value_or("");
+  }
+  return row;
+}
+
 }  // namespace
 
 std::vector<StudyRow> ranked(std::vector<StudyRow> rows) {
@@ -107,6 +137,25 @@ Status write_summary(const std::filesystem::path& dir, const std::vector<StudyRo
   const std::vector<StudyRow> order = ranked(rows);
   DYNAMUS_RETURN_IF_ERROR(write_text_file_atomically(dir / kSummaryCsvName, summary_csv(order)));
   return write_text_file_atomically(dir / kSummaryJsonName, summary_json(order));
+}
+
+Result<std::vector<StudyRow>> read_summary(const std::filesystem::path& dir) {
+  const std::filesystem::path path = dir / kSummaryJsonName;
+  std::ifstream file(path);
+  if (!file) return Status(StatusCode::kNotFound, "no batch summary", path.string());
+  const json summary = json::parse(file, nullptr, /*allow_exceptions=*/false);
+  if (summary.is_discarded() || !summary.is_object() ||
+      summary.value("schema", "") != kSummarySchema || !summary.contains("studies") ||
+      !summary["studies"].is_array()) {
+    return Status(StatusCode::kInvalidData, "not a dynamus batch summary", path.string());
+  }
+  std::vector<StudyRow> rows;
+  for (const json& study : summary["studies"]) {
+    if (!study.is_object() || !study.contains("path") || !study["path"].is_string())
+      return Status(StatusCode::kInvalidData, "a study without a path", path.string());
+    rows.push_back(summary_row(study));
+  }
+  return rows;
 }
 
 Result<StudyMeasures> read_measures(const std::filesystem::path& result_json) {

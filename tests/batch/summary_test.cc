@@ -56,6 +56,43 @@ TEST(Summary, WritesQuotedCsvAndJsonWithTheSameRows) {
   EXPECT_EQ(json["studies"][1]["error"]["code"], 4);
 }
 
+TEST(Summary, ReadsBackWhatItWroteInItsOrder) {
+  testing::TempDir dir;
+  StudyRow done = row("/a,b.dcm", StudyStatus::kDone, 0.75);
+  done.measures = {"full", 0.75, 3.5, 9.25, 5.75, 4.5, true};
+  done.result_folder = "studies/a";
+  const std::vector<StudyRow> written{row("/f", StudyStatus::kFailed, std::nullopt), done,
+                                      row("/q", StudyStatus::kQueued, std::nullopt)};
+  ASSERT_TRUE(write_summary(dir.path(), written).ok());
+  const auto read = read_summary(dir.path());
+  ASSERT_TRUE(read.ok()) << read.status().to_string();
+  ASSERT_EQ(read->size(), 3u);
+  const StudyRow& first = (*read)[0];
+  EXPECT_EQ(first.path, "/a,b.dcm") << "ranked: the scored study first";
+  EXPECT_EQ(first.key, "a");
+  EXPECT_EQ(first.status, StudyStatus::kDone);
+  EXPECT_EQ(first.measures.kind, "full");
+  EXPECT_EQ(first.measures.score, 0.75);
+  EXPECT_EQ(first.measures.gap_rest_mm, 3.5);
+  EXPECT_EQ(first.measures.gap_peak_mm, 9.25);
+  EXPECT_EQ(first.measures.separation_increase_mm, 5.75);
+  EXPECT_EQ(first.measures.tendon_thickness_median_mm, 4.5);
+  EXPECT_EQ(first.measures.thickening, true);
+  EXPECT_EQ(first.result_folder, "studies/a");
+  EXPECT_EQ((*read)[1].status, StudyStatus::kFailed);
+  EXPECT_EQ((*read)[1].error_code, 4);
+  EXPECT_EQ((*read)[1].error_message, "truncated, \"badly\"");
+  EXPECT_FALSE((*read)[1].measures.score);
+  EXPECT_EQ((*read)[2].status, StudyStatus::kQueued);
+
+  EXPECT_EQ(read_summary(dir / "missing").status().code(), StatusCode::kNotFound);
+  std::filesystem::create_directories(dir / "other");
+  std::ofstream(dir / "other" / kSummaryJsonName) << R"({"schema": "dynamus.analysis/1"})";
+  const auto other = read_summary(dir / "other");
+  EXPECT_EQ(other.status().code(), StatusCode::kInvalidData);
+  EXPECT_NE(other.status().to_string().find(kSummaryJsonName), std::string::npos);
+}
+
 TEST(Summary, ReadsTheMeasuresOfAResultAndRefusesOtherJson) {
   testing::TempDir dir;
   std::ofstream(dir / "result.json") << R"({"schema": "dynamus.analysis/1",

@@ -150,6 +150,24 @@ TEST(ReviewFile, RefusesMalformedReviews) {
       << bad.status().message();
 }
 
+TEST(ReviewFile, TalliesEachReviewersDecisionsForAStudyList) {
+  const dynamus::testing::TempDir dir;
+  EXPECT_TRUE(review_tallies(dir.path()).empty());
+  EXPECT_EQ(tally_text({}), "not reviewed");
+  ASSERT_TRUE(save_review(worked_review("ann"), dir.path()).ok());  // accepted, uncertain
+  ASSERT_TRUE(save_review(Review("bob", kReviewed, fresh_findings()), dir.path()).ok());
+  std::ofstream(dir / "review.old.stale-2026-12-01T09:00:00Z.json")
+      << read(dir / "review.ann.json");
+  std::ofstream(dir / "review.junk.json") << "{\"schema\": \"something else\"}";
+  const std::vector<ReviewTally> tallies = review_tallies(dir.path());
+  ASSERT_EQ(tallies.size(), 2u) << "the stale and the foreign file left out";
+  EXPECT_EQ(tallies[0].reviewer, "ann");
+  EXPECT_EQ(tallies[0].decisions, (std::array<int, 4>{0, 1, 0, 1}));
+  EXPECT_EQ(tallies[0].updated_utc, "2026-12-01T10:06:00Z");
+  EXPECT_EQ(tallies[1].decisions, (std::array<int, 4>{2, 0, 0, 0}));
+  EXPECT_EQ(tally_text(tallies), "ann: 1 accepted, 1 uncertain; bob: 2 pending");
+}
+
 TEST(ReviewFile, NeverTouchesTheAnalysisFiles) {
   const dynamus::testing::TempDir dir;
   std::ofstream(dir / "result.json") << "{\"schema\": \"dynamus.analysis/1\"}\n";

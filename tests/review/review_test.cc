@@ -173,6 +173,44 @@ TEST(ReviewOverlay, DrawsTheCorrectedGeometryWithItsMeasurement) {
   EXPECT_EQ(other.calipers[0].label, "gap 1.5 mm, accepted") << "frame 1 was not corrected";
 }
 
+TEST(ReviewOverlay, TheCaptionReportsTheCorrectedMeasurements) {
+  segmentation::Analysis analysis = testing::tear_and_thickening();
+  analysis.tendon_thickness.median_mm = 2.0;
+  const imaging::CineLoop loop = dynamus::testing::uniform_loop(100, 80, 3, 128, {0.1, 0.1}, 20);
+  Review review = tear_review();
+  auto caption_at = [&](int frame) {
+    return overlay::caption(loop, analysis, frame, caption_measures(review, analysis, frame));
+  };
+  const std::vector<std::string> before = caption_at(2);
+  ASSERT_EQ(before.size(), 3u);
+  EXPECT_EQ(before, overlay::frame_overlay(loop, analysis, 2).caption)
+      << "without corrections the caption is the analysis' own";
+  EXPECT_EQ(before[1], "full tear suspected, score 0.90  gap 1.0 mm at rest, 2.0 mm at peak");
+
+  // The peak's distal stump end 1.5 mm further: 3.5 mm. Frame 1 (neither rest nor peak): 2.5 mm.
+  ASSERT_TRUE(review.correct(0, 2, Handle::kCaliperEnd, 1, {8.0, 5.0}).ok());
+  ASSERT_TRUE(review.correct(0, 1, Handle::kCaliperEnd, 1, {7.25, 5.0}).ok());
+  // The thickening's caliper at its key frame (rest, frame 0): deep end from 6.5 to 7.0 mm.
+  ASSERT_TRUE(review.correct(1, 0, Handle::kCaliperEnd, 1, {2.0, 7.0}).ok());
+
+  const std::string corrected_tear =
+      "full tear suspected, score 0.90  gap 1.0 mm at rest, 3.5 mm (corrected from 2.0) at peak";
+  EXPECT_EQ(caption_at(2)[1], corrected_tear);
+  EXPECT_EQ(caption_at(1)[1], corrected_tear + "  here 2.5 mm (corrected from 1.5)")
+      << "a corrected frame between rest and peak shows its own gap too";
+  // 3.0 mm where 2.5 was analysed: the ratio to the median follows (1.25 x 3.0 / 2.5).
+  EXPECT_EQ(caption_at(0)[2],
+            "tendon 2.0 mm (median)  focal thickening 3.0 mm (corrected from 2.5) (1.50x) at x "
+            "2.0 mm");
+  EXPECT_EQ(caption_at(0)[2], caption_at(2)[2]) << "the key frame's correction shows everywhere";
+
+  ASSERT_TRUE(review.undo_correction());
+  ASSERT_TRUE(review.undo_correction());
+  ASSERT_TRUE(review.undo_correction());
+  EXPECT_EQ(caption_at(1), overlay::frame_overlay(loop, analysis, 1).caption)
+      << "undone: as analysed again";
+}
+
 TEST(ReviewOverlay, PicksTheNearestHandleAndTheFindingUnderAPoint) {
   const Review review = tear_review();
   // Frame 2: the caliper ends at x 4.5 and 6.5 (depth 5) lie on the square's left and right

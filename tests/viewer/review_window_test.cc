@@ -3,6 +3,7 @@
 // And the analysis folder: written when missing, read back (the review restored), refused (exit
 // 4) for an input that is not the one it analysed.
 #include <QVTKOpenGLNativeWidget.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <QMouseEvent>
@@ -174,8 +175,18 @@ TEST(ReviewWindowTest, DraggingAGapCaliperEndCorrectsTheGapByTheDraggedDistance)
   const json& correction = saved.at("findings").at(*tear).at("corrections").at(0);
   EXPECT_EQ(correction.at("handle"), "caliper-end");
   EXPECT_EQ(correction.at("index"), 1);
+  // The caption band reports the corrected peak gap, and what was analysed.
+  const std::string corrected_peak =
+      fmt::format("{:.1f} mm (corrected from {:.1f}) at peak", gap_mm + dragged_mm, gap_mm);
+  ASSERT_GE(window->scene().caption().size(), 2u);
+  EXPECT_NE(window->scene().caption()[1].find(corrected_peak), std::string::npos)
+      << window->scene().caption()[1];
+  if (const char* dump = std::getenv("DYNAMUS_VIEW_TEST_DUMP"))
+    window->grab().save(QString(dump) + "-corrected.png");
 
   QTest::keyClick(&*window, Qt::Key_Z, Qt::ControlModifier);
+  EXPECT_EQ(window->scene().caption()[1].find("corrected"), std::string::npos)
+      << "undone, the caption is the analysis' again";
   EXPECT_TRUE(read_json(dir / "review.test-sonographer.json")
                   .at("findings")
                   .at(*tear)

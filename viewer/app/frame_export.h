@@ -6,17 +6,13 @@
 #include <filesystem>
 
 #include "dynamus/core/status.h"
+#include "frame_range.h"
 
 class vtkRenderWindow;
 
 namespace dynamus::view {
 
 class Scene;
-
-struct FrameRange {
-  int first = 0;
-  int last = 0;  // inclusive
-};
 
 // The frames [first, last] of `scene`, each shown and rendered in `window` and grabbed, as an MP4
 // at `fps` (the loop's; CineController::kFallbackFps without timing); a PNG path gets the single

@@ -26,6 +26,8 @@
 #include "input_options.h"
 #include "main_window.h"
 #include "screenshot.h"
+#include "study_browser.h"
+#include "study_list.h"
 
 namespace {
 
@@ -87,7 +89,8 @@ int main(int argc, char** argv) {
   std::optional<int> frame;
   cli.add_option("INPUT", input,
                  "DICOM, video, image folder or MetaImage/NRRD sequence (default with --results: "
-                 "result.json's input)");
+                 "result.json's input); or a folder of studies (a batch output folder with "
+                 "summary.json, or a folder of inputs) to review one after another");
   cli.add_option("--results", results,
                  "the analysis folder: read when it has a result.json, else written (default "
                  "INPUT.dynamus beside the input)");
@@ -137,6 +140,13 @@ int main(int argc, char** argv) {
           Status(StatusCode::kInvalidArgument, "--range expects A:B, got '" + range_text + "'"));
   }
   if (!exported.empty()) screenshot = exported;
+  const bool study_folder = !input.empty() && is_study_folder(input);
+  if (study_folder && (!screenshot.empty() || !results.empty())) {
+    return fail(Status(StatusCode::kInvalidArgument,
+                       "a folder of studies is reviewed in the window; --screenshot, --export "
+                       "and --results take one study",
+                       input));
+  }
   if (!screenshot.empty()) {
     if (input.empty())
       return fail(Status(
@@ -161,22 +171,11 @@ int main(int argc, char** argv) {
     input = QFileDialog::getOpenFileName(nullptr, "Open a cine loop").toStdString();
     if (input.empty()) return kExitOk;
   }
-  const std::filesystem::path dir = results.empty() ? dynamus::review::default_analysis_dir(input)
-                                                    : std::filesystem::path(results);
-  if (results.empty()) {
-    if (const Status status = read_folder(dir, stored); !status.ok()) return fail(status);
-  }
-  auto loop = dynamus::imaging::load(input, *load_options);
-  if (!loop.ok()) return fail(loop.status());
-  if (stored) {
-    if (const Status status = check_input(*stored, loop->source()); !status.ok())
-      return fail(status);
-  }
-  if (frame && (*frame < 0 || *frame >= loop->frame_count())) {
-    return fail(Status(StatusCode::kInvalidArgument,
-                       fmt::format("--frame {} is outside the loop's frames 0..{}", *frame,
-                                   loop->frame_count() - 1),
-                       input));
+  std::optional<std::vector<Study>> studies;
+  if (study_folder) {
+    auto opened = open_study_folder(input);
+    if (!opened.ok()) return fail(opened.status());
+    studies = std::move(opened).value();
   }
   if (reviewer.empty()) {
     // Asked once per session; every decision is recorded with it.
@@ -187,7 +186,25 @@ int main(int argc, char** argv) {
                    .toStdString();
     if (reviewer.empty()) reviewer = default_reviewer();
   }
-  MainWindow window(std::move(loop).value(), {dir, stored, reviewer, analysis_options.params});
+  if (studies) {
+    StudyBrowser browser(std::move(*studies), reviewer, *load_options, analysis_options.params);
+    browser.resize((*window_size)[0] + 320, (*window_size)[1]);
+    browser.show();
+    return app.exec();
+  }
+  const std::filesystem::path dir = results.empty() ? dynamus::review::default_analysis_dir(input)
+                                                    : std::filesystem::path(results);
+  auto loaded = load_study(input, dir, *load_options);
+  if (!loaded.ok()) return fail(loaded.status());
+  dynamus::imaging::CineLoop& loop = loaded->loop;
+  if (frame && (*frame < 0 || *frame >= loop.frame_count())) {
+    return fail(Status(StatusCode::kInvalidArgument,
+                       fmt::format("--frame {} is outside the loop's frames 0..{}", *frame,
+                                   loop.frame_count() - 1),
+                       input));
+  }
+  MainWindow window(std::move(loop),
+                    {dir, std::move(loaded->stored), reviewer, analysis_options.params});
   window.resize((*window_size)[0], (*window_size)[1]);
   if (frame) window.cine().set_frame(*frame);
   window.show();

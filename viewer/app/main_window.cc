@@ -9,6 +9,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QInputDialog>
@@ -18,12 +19,12 @@
 #include <QPixmap>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSlider>
 #include <QStatusBar>
 #include <QVBoxLayout>
 #include <cmath>
 
 #include "cine_controller.h"
+#include "cine_slider.h"
 #include "dynamus/overlay/overlay.h"
 #include "dynamus/reporting/analysis_folder.h"
 #include "dynamus/segmentation/result_json.h"
@@ -68,6 +69,8 @@ std::string finding_text(const review::Finding& f, int frame, const std::string&
   return text;
 }
 
+std::string speed_text(double speed) { return fmt::format("{:g}×", speed); }
+
 }  // namespace
 
 MainWindow::MainWindow(imaging::CineLoop loop, WindowOptions options, QWidget* parent)
@@ -82,10 +85,8 @@ MainWindow::MainWindow(imaging::CineLoop loop, WindowOptions options, QWidget* p
   vtkNew<vtkInteractorStyleImage> style;
   render_window_->GetInteractor()->SetInteractorStyle(style);
 
-  const double fps = loop.fps().value_or(0.0);
-  const int frame_count = loop.frame_count();
+  cine_ = new CineController(loop.frame_count(), loop.timing().timestamps_s, this);
   scene_ = std::make_unique<Scene>(render_window_, std::move(loop));
-  cine_ = new CineController(frame_count, fps, this);
   analysis_ = new AnalysisTask(this);
   review_ = new ReviewController(this);
 
@@ -118,16 +119,30 @@ MainWindow::~MainWindow() = default;
 void MainWindow::build_controls(QWidget* central) {
   play_button_ = new QPushButton("Play", central);
   play_button_->setFocusPolicy(Qt::NoFocus);  // Space belongs to the play/pause action
-  slider_ = new QSlider(Qt::Horizontal, central);
+  slider_ = new CineSlider(central);
   slider_->setRange(0, cine_->frame_count() - 1);
   slider_->setFocusPolicy(Qt::NoFocus);
+  speed_box_ = new QComboBox(central);
+  speed_box_->setFocusPolicy(Qt::NoFocus);
+  speed_box_->setToolTip("playback speed ([ slower, ] faster)");
+  for (const double speed : CineController::kSpeeds)
+    speed_box_->addItem(QString::fromStdString(speed_text(speed)), speed);
+  speed_box_->setCurrentIndex(speed_box_->findData(cine_->speed()));
+  speed_box_->setObjectName("speed");
   frame_label_ = new QLabel(central);
-  frame_label_->setMinimumWidth(360);
+  frame_label_->setObjectName("frame_time");
+  frame_label_->setMinimumWidth(230);
+  range_label_ = new QLabel(central);
+  range_label_->setObjectName("loop_range");
+  range_label_->setMinimumWidth(250);
 
   auto* controls = new QHBoxLayout;
   controls->addWidget(play_button_);
+  controls->addWidget(new QLabel("speed", central));
+  controls->addWidget(speed_box_);
   controls->addWidget(slider_, 1);
   controls->addWidget(frame_label_);
+  controls->addWidget(range_label_);
 
   chart_ = new TimelineChart(central);
   chart_->setFixedHeight(kChartHeightPx);
@@ -153,6 +168,23 @@ void MainWindow::build_controls(QWidget* central) {
   });
   connect(cine_, &CineController::playing_changed, this,
           [this](bool playing) { play_button_->setText(playing ? "Pause" : "Play"); });
+  connect(speed_box_, QOverload<int>::of(&QComboBox::activated), this,
+          [this](int index) { cine_->set_speed(speed_box_->itemData(index).toDouble()); });
+  connect(cine_, &CineController::speed_changed, this, &MainWindow::show_cine_state);
+  connect(cine_, &CineController::range_changed, this, &MainWindow::show_cine_state);
+  show_cine_state();
+}
+
+void MainWindow::show_cine_state() {
+  speed_box_->setCurrentIndex(speed_box_->findData(cine_->speed()));
+  slider_->set_loop_range(cine_->loop_range());
+  if (const auto& range = cine_->loop_range()) {
+    range_label_->setText(QString::fromStdString(
+        fmt::format("<span style='color:#b36b00'>loop {}–{}</span> ({:.2f}–{:.2f} s)", range->first,
+                    range->last, cine_->time_s(range->first), cine_->time_s(range->last))));
+  } else {
+    range_label_->setText("whole loop (I / O: in, out)");
+  }
 }
 
 QWidget* MainWindow::build_side_panel() {
@@ -231,6 +263,20 @@ void MainWindow::add_actions() {
     cine_->step(1);
   });
   addAction(next);
+  add("[ / ]", "slower / faster (0.25× to 2×)", {Qt::Key_BracketLeft, Qt::Key_Minus},
+      [this] { cine_->slower(); });
+  auto* faster = new QAction("faster", this);
+  faster->setShortcuts({QKeySequence(Qt::Key_BracketRight), QKeySequence(Qt::Key_Plus),
+                        QKeySequence(Qt::Key_Equal)});
+  connect(faster, &QAction::triggered, cine_, &CineController::faster);
+  addAction(faster);
+  add("I / O", "loop range: in / out point at this frame", {Qt::Key_I},
+      [this] { cine_->set_in_point(); });
+  auto* out = new QAction("out point", this);
+  out->setShortcut(Qt::Key_O);
+  connect(out, &QAction::triggered, cine_, &CineController::set_out_point);
+  addAction(out);
+  add("X", "clear the loop range", {Qt::Key_X}, [this] { cine_->clear_range(); });
   add("Tab / Shift+Tab", "next / previous finding", {Qt::Key_Tab},
       [this] { review_->select_next(1); });
   auto* previous = new QAction("previous finding", this);
@@ -245,8 +291,8 @@ void MainWindow::add_actions() {
   add("C", "comment on it", {Qt::Key_C}, [this] { ask_comment(); });
   add("Ctrl+E", "export this frame as shown (PNG or MP4)", {QKeySequence("Ctrl+E")},
       [this] { ask_export(false); });
-  add("Ctrl+Shift+E", "export the whole loop as shown (MP4)", {QKeySequence("Ctrl+Shift+E")},
-      [this] { ask_export(true); });
+  add("Ctrl+Shift+E", "export the loop range (or the whole loop) as shown (MP4)",
+      {QKeySequence("Ctrl+Shift+E")}, [this] { ask_export(true); });
   add("Ctrl+Z", "undo the last correction", {QKeySequence::Undo}, [this] { review_->undo(); });
   add("Home", "reset zoom, pan, window/level", {Qt::Key_Home}, [this] {
     scene_->reset_view();
@@ -340,7 +386,10 @@ void MainWindow::show_frame(int frame) {
   slider_->blockSignals(true);
   slider_->setValue(frame);
   slider_->blockSignals(false);
-  frame_label_->setText(QString::fromStdString(scene_->caption().front()));
+  const int last = cine_->frame_count() - 1;
+  frame_label_->setText(
+      QString::fromStdString(fmt::format("frame {} of {}  {:.2f} s of {:.2f} s", frame, last + 1,
+                                         cine_->time_s(frame), cine_->time_s(last))));
   refresh_findings();
   render();
   chart_->set_cursor_frame(frame);
@@ -354,15 +403,15 @@ bool MainWindow::export_to(const std::filesystem::path& path, int first, int las
   return status.ok();
 }
 
-void MainWindow::ask_export(bool whole_loop) {
+void MainWindow::ask_export(bool loop_range) {
   cine_->pause();
   const QString file = QFileDialog::getSaveFileName(
-      this, whole_loop ? "Export the loop as shown" : "Export this frame as shown", QString(),
-      whole_loop ? "H.264 video (*.mp4)" : "PNG image (*.png);;H.264 video (*.mp4)");
+      this, loop_range ? "Export the loop range as shown" : "Export this frame as shown", QString(),
+      loop_range ? "H.264 video (*.mp4)" : "PNG image (*.png);;H.264 video (*.mp4)");
   if (file.isEmpty()) return;
-  const int frame = cine_->frame();
-  export_to(file.toStdString(), whole_loop ? 0 : frame,
-            whole_loop ? cine_->frame_count() - 1 : frame);
+  const FrameRange range =
+      loop_range ? cine_->play_range() : FrameRange{cine_->frame(), cine_->frame()};
+  export_to(file.toStdString(), range.first, range.last);
 }
 
 void MainWindow::refresh_findings() {

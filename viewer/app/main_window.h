@@ -24,13 +24,14 @@ class QListWidget;
 class QMouseEvent;
 class QProgressBar;
 class QPushButton;
-class QSlider;
+class QComboBox;
 class QVTKOpenGLNativeWidget;
 class vtkGenericOpenGLRenderWindow;
 
 namespace dynamus::view {
 
 class CineController;
+class CineSlider;
 class ReviewController;
 class Scene;
 class TimelineChart;
@@ -85,9 +86,10 @@ class MainWindow : public QMainWindow {
   void on_analysis(const AnalysisTask::Outcome& outcome);
   void begin_review(std::shared_ptr<const segmentation::Analysis> analysis);
   void show_frame(int frame);
+  void show_cine_state();
   void refresh_findings();
   void ask_comment();
-  void ask_export(bool whole_loop);
+  void ask_export(bool loop_range);
   void say(const QString& message);
   bool on_mouse(QEvent::Type type, QMouseEvent* event);
   void render();
@@ -113,8 +115,10 @@ class MainWindow : public QMainWindow {
   std::optional<Drag> drag_;
 
   QPushButton* play_button_ = nullptr;
-  QSlider* slider_ = nullptr;
+  CineSlider* slider_ = nullptr;
+  QComboBox* speed_box_ = nullptr;
   QLabel* frame_label_ = nullptr;
+  QLabel* range_label_ = nullptr;
   QListWidget* findings_ = nullptr;
   QLabel* status_label_ = nullptr;
   QLabel* warning_label_ = nullptr;

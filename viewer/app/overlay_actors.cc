@@ -37,57 +37,81 @@ constexpr double kHandleHalfPx = 4.0;
 constexpr double kHandleZ = -0.3;  // over the lines
 constexpr Rgba kHandleColour{255, 255, 255, 255};
 
-// Segments (pairs of points) or one polyline, as polydata at depth z.
-vtkSmartPointer<vtkPolyData> polyline(const std::vector<PointMm>& points_mm, bool closed,
-                                      double z) {
-  vtkNew<vtkPoints> points;
-  for (const PointMm& p : points_mm) points->InsertNextPoint(p.x_mm, p.y_mm, z);
-  vtkNew<vtkCellArray> lines;
-  const auto n = static_cast<vtkIdType>(points_mm.size());
-  lines->InsertNextCell(static_cast<int>(closed ? n + 1 : n));
-  for (vtkIdType i = 0; i < n; ++i) lines->InsertCellPoint(i);
-  if (closed) lines->InsertCellPoint(0);
-  auto data = vtkSmartPointer<vtkPolyData>::New();
-  data->SetPoints(points);
-  data->SetLines(lines);
-  return data;
-}
+using Segments = std::vector<std::array<PointMm, 2>>;
 
-vtkSmartPointer<vtkPolyData> segments(const std::vector<std::array<PointMm, 2>>& pairs) {
-  vtkNew<vtkPoints> points;
-  vtkNew<vtkCellArray> lines;
-  for (const auto& [a, b] : pairs) {
-    lines->InsertNextCell(2);
-    lines->InsertCellPoint(points->InsertNextPoint(a.x_mm, a.y_mm, kLineZ));
-    lines->InsertCellPoint(points->InsertNextPoint(b.x_mm, b.y_mm, kLineZ));
-  }
-  auto data = vtkSmartPointer<vtkPolyData>::New();
-  data->SetPoints(points);
-  data->SetLines(lines);
-  return data;
-}
-
-// Exact colours: no lighting, so a fill blends with the B-mode by its alpha alone.
-vtkSmartPointer<vtkActor> actor(vtkPolyData* data, const Rgba& colour, bool triangulate = false) {
-  vtkNew<vtkPolyDataMapper> mapper;
-  if (triangulate) {
-    // The mapper assumes convex polygons; a tear region need not be one.
-    vtkNew<vtkTriangleFilter> triangles;
-    triangles->SetInputData(data);
-    triangles->Update();
-    mapper->SetInputData(triangles->GetOutput());
-  } else {
-    mapper->SetInputData(data);
-  }
-  auto result = vtkSmartPointer<vtkActor>::New();
-  result->SetMapper(mapper);
-  vtkProperty* property = result->GetProperty();
+void set_colour(vtkActor* actor, const Rgba& colour) {
+  vtkProperty* property = actor->GetProperty();
   property->SetColor(colour.r / 255.0, colour.g / 255.0, colour.b / 255.0);
   property->SetOpacity(colour.a / 255.0);
-  property->SetLineWidth(kLineWidthPx);
-  property->LightingOff();
-  return result;
 }
+
+}  // namespace
+
+struct OverlayActors::Shape {
+  explicit Shape(bool filled) {
+    data->SetPoints(points);
+    if (filled) {
+      data->SetPolys(cells);
+      // The mapper assumes convex polygons; a tear region need not be one.
+      triangles->SetInputData(data);
+      mapper->SetInputConnection(triangles->GetOutputPort());
+      // Blended over the image in the opaque pass, drawn before the lines (nearer, depth-tested):
+      // as a translucent actor it would take VTK's order-independent translucency pass, whose
+      // full-window float buffers llvmpipe fills on the CPU every frame.
+      actor->ForceOpaqueOn();
+    } else {
+      data->SetLines(cells);
+      mapper->SetInputData(data);
+    }
+    actor->SetMapper(mapper);
+    vtkProperty* property = actor->GetProperty();
+    property->SetLineWidth(kLineWidthPx);
+    // Exact colours: no lighting, so a fill blends with the B-mode by its alpha alone.
+    property->LightingOff();
+  }
+
+  // One polyline (closed: back to its first point), or the polygon of a fill, at depth z.
+  void set_path(const std::vector<PointMm>& points_mm, bool closed, double z) {
+    const auto n = static_cast<vtkIdType>(points_mm.size());
+    points->SetNumberOfPoints(n);
+    for (vtkIdType i = 0; i < n; ++i)
+      points->SetPoint(i, points_mm[std::size_t(i)].x_mm, points_mm[std::size_t(i)].y_mm, z);
+    cells->Reset();
+    cells->InsertNextCell(static_cast<int>(closed ? n + 1 : n));
+    for (vtkIdType i = 0; i < n; ++i) cells->InsertCellPoint(i);
+    if (closed) cells->InsertCellPoint(0);
+    changed();
+  }
+
+  void set_segments(const Segments& pairs, double z = kLineZ) {
+    points->SetNumberOfPoints(static_cast<vtkIdType>(2 * pairs.size()));
+    cells->Reset();
+    vtkIdType next = 0;
+    for (const auto& [a, b] : pairs) {
+      points->SetPoint(next, a.x_mm, a.y_mm, z);
+      points->SetPoint(next + 1, b.x_mm, b.y_mm, z);
+      cells->InsertNextCell({next, next + 1});
+      next += 2;
+    }
+    changed();
+  }
+
+  void changed() {
+    points->Modified();
+    cells->Modified();
+    data->Modified();
+    actor->VisibilityOn();
+  }
+
+  vtkNew<vtkPoints> points;
+  vtkNew<vtkCellArray> cells;
+  vtkNew<vtkPolyData> data;
+  vtkNew<vtkTriangleFilter> triangles;
+  vtkNew<vtkPolyDataMapper> mapper;
+  vtkNew<vtkActor> actor;
+};
+
+namespace {
 
 PointMm along(const PointMm& from, double dx, double dy) {
   return {from.x_mm + dx, from.y_mm + dy};
@@ -124,30 +148,20 @@ bool fill_beside(const overlay::FrameOverlay& overlay, double x_mm, double top_m
   return false;
 }
 
-vtkSmartPointer<vtkTextActor> label(const overlay::Caliper& caliper,
-                                    const overlay::FrameOverlay& overlay,
-                                    const std::array<double, 2>& image_centre_mm,
-                                    double pixels_per_mm) {
+void set_label(vtkTextActor* text, const overlay::Caliper& caliper,
+               const overlay::FrameOverlay& overlay, const std::array<double, 2>& image_centre_mm,
+               double pixels_per_mm) {
   const double mid_x = (caliper.from_mm.x_mm + caliper.to_mm.x_mm) / 2;
   double mid_y = (caliper.from_mm.y_mm + caliper.to_mm.y_mm) / 2;
   const bool horizontal = std::abs(caliper.to_mm.x_mm - caliper.from_mm.x_mm) >=
                           std::abs(caliper.to_mm.y_mm - caliper.from_mm.y_mm);
-  auto text = vtkSmartPointer<vtkTextActor>::New();
+  // Unchanged text keeps its texture: vtkTextActor renders a string again only when it changes.
   text->SetInput(caliper.label.c_str());
   vtkTextProperty* property = text->GetTextProperty();
-  property->SetFontSize(kLabelFontPx);
-  property->BoldOn();
   property->SetColor(caliper.colour.r / 255.0, caliper.colour.g / 255.0, caliper.colour.b / 255.0);
-  // A dark box keeps the label readable over bright speckle.
-  property->SetBackgroundColor(0, 0, 0);
-  property->SetBackgroundOpacity(0.65);
   if (horizontal) mid_y = std::min(mid_y, top_of_fills_at(overlay, mid_x).value_or(mid_y));
-  vtkNew<vtkCoordinate> anchor;
-  anchor->SetCoordinateSystemToWorld();
-  anchor->SetValue(mid_x, mid_y, kLineZ);
   vtkCoordinate* position = text->GetPositionCoordinate();
-  position->SetCoordinateSystemToDisplay();
-  position->SetReferenceCoordinate(anchor);
+  position->GetReferenceCoordinate()->SetValue(mid_x, mid_y, kLineZ);
   // A horizontal caliper (the gap) is labelled above its middle and above the region it spans, a
   // vertical one (thickness)
   // beside it towards the image's centre: the label never covers the measured ends, nor leaves
@@ -176,52 +190,97 @@ vtkSmartPointer<vtkTextActor> label(const overlay::Caliper& caliper,
     property->SetVerticalJustificationToCentered();
     position->SetValue(-kLabelOffsetPx, 0);
   }
-  return text;
+  text->VisibilityOn();
 }
 
 }  // namespace
 
+OverlayActors::OverlayActors(vtkRenderer* renderer) : renderer_(renderer) {}
+
+OverlayActors::~OverlayActors() {
+  for (const auto& shape : lines_) renderer_->RemoveViewProp(shape->actor);
+  for (const auto& shape : fills_) renderer_->RemoveViewProp(shape->actor);
+  for (const auto& text : labels_) renderer_->RemoveViewProp(text);
+}
+
+OverlayActors::Shape& OverlayActors::next_shape(bool filled) {
+  auto& pool = filled ? fills_ : lines_;
+  std::size_t& used = filled ? fills_used_ : lines_used_;
+  if (used == pool.size()) {
+    pool.push_back(std::make_unique<Shape>(filled));
+    renderer_->AddViewProp(pool.back()->actor);
+  }
+  return *pool[used++];
+}
+
+vtkTextActor* OverlayActors::next_label() {
+  if (labels_used_ == labels_.size()) {
+    auto text = vtkSmartPointer<vtkTextActor>::New();
+    vtkTextProperty* property = text->GetTextProperty();
+    property->SetFontSize(kLabelFontPx);
+    property->BoldOn();
+    // A dark box keeps the label readable over bright speckle.
+    property->SetBackgroundColor(0, 0, 0);
+    property->SetBackgroundOpacity(0.65);
+    vtkNew<vtkCoordinate> anchor;
+    anchor->SetCoordinateSystemToWorld();
+    vtkCoordinate* position = text->GetPositionCoordinate();
+    position->SetCoordinateSystemToDisplay();
+    position->SetReferenceCoordinate(anchor);
+    renderer_->AddViewProp(text);
+    labels_.push_back(text);
+  }
+  return labels_[labels_used_++];
+}
+
+void OverlayActors::hide_unused() {
+  for (std::size_t i = lines_used_; i < lines_.size(); ++i) lines_[i]->actor->VisibilityOff();
+  for (std::size_t i = fills_used_; i < fills_.size(); ++i) fills_[i]->actor->VisibilityOff();
+  for (std::size_t i = labels_used_; i < labels_.size(); ++i) labels_[i]->VisibilityOff();
+}
+
 void OverlayActors::show(const overlay::FrameOverlay& overlay, double pixels_per_mm,
                          const std::array<double, 2>& image_centre_mm) {
-  clear();
+  lines_used_ = fills_used_ = labels_used_ = 0;
   const double px = 1.0 / pixels_per_mm;  // one screen pixel of the fitted view, in mm
   for (const overlay::Path& path : overlay.paths) {
     if (path.points_mm.size() < 2) continue;
     if (path.fill && path.points_mm.size() >= 3) {
-      auto fill = polyline(path.points_mm, false, kFillZ);
-      vtkNew<vtkCellArray> polygon;
-      polygon->InsertNextCell(static_cast<int>(path.points_mm.size()));
-      for (vtkIdType i = 0; i < static_cast<vtkIdType>(path.points_mm.size()); ++i)
-        polygon->InsertCellPoint(i);
-      fill->SetLines(nullptr);
-      fill->SetPolys(polygon);
-      add(actor(fill, *path.fill, true));
+      Shape& fill = next_shape(true);
+      fill.set_path(path.points_mm, false, kFillZ);
+      set_colour(fill.actor, *path.fill);
     }
-    add(actor(polyline(path.points_mm, path.closed, kLineZ), path.stroke));
+    Shape& line = next_shape(false);
+    line.set_path(path.points_mm, path.closed, kLineZ);
+    set_colour(line.actor, path.stroke);
   }
   for (const overlay::Marker& marker : overlay.markers) {
     const double h = kMarkerHalfPx * px;
     const PointMm& c = marker.at_mm;
-    add(actor(segments({{along(c, -h, -h), along(c, h, h)}, {along(c, -h, h), along(c, h, -h)}}),
-              marker.colour));
+    Shape& cross = next_shape(false);
+    cross.set_segments({{along(c, -h, -h), along(c, h, h)}, {along(c, -h, h), along(c, h, -h)}});
+    set_colour(cross.actor, marker.colour);
   }
   for (const overlay::Caliper& caliper : overlay.calipers) {
     const double dx = caliper.to_mm.x_mm - caliper.from_mm.x_mm;
     const double dy = caliper.to_mm.y_mm - caliper.from_mm.y_mm;
     const double length = std::hypot(dx, dy);
-    std::vector<std::array<PointMm, 2>> lines{{caliper.from_mm, caliper.to_mm}};
+    Segments lines{{caliper.from_mm, caliper.to_mm}};
     if (length > 0) {
       // Ticks across the line at both ends.
       const double nx = -dy / length * kTickHalfPx * px, ny = dx / length * kTickHalfPx * px;
       for (const PointMm& end : {caliper.from_mm, caliper.to_mm})
         lines.push_back({along(end, -nx, -ny), along(end, nx, ny)});
     }
-    add(actor(segments(lines), caliper.colour));
-    if (!caliper.label.empty()) add(label(caliper, overlay, image_centre_mm, pixels_per_mm));
+    Shape& shape = next_shape(false);
+    shape.set_segments(lines);
+    set_colour(shape.actor, caliper.colour);
+    if (!caliper.label.empty())
+      set_label(next_label(), caliper, overlay, image_centre_mm, pixels_per_mm);
   }
   // The motion layer has an arrow per tracked node: one actor per colour for all of them, since
   // an actor each (hundreds) dominated the playback frame time (docs/benchmarks.md).
-  std::vector<std::pair<Rgba, std::vector<std::array<PointMm, 2>>>> arrows_by_colour;
+  std::vector<std::pair<Rgba, Segments>> arrows_by_colour;
   for (const overlay::Arrow& arrow : overlay.arrows) {
     auto same = std::find_if(arrows_by_colour.begin(), arrows_by_colour.end(), [&](const auto& e) {
       return e.first.r == arrow.colour.r && e.first.g == arrow.colour.g &&
@@ -229,7 +288,7 @@ void OverlayActors::show(const overlay::FrameOverlay& overlay, double pixels_per
     });
     if (same == arrows_by_colour.end())
       same = arrows_by_colour.insert(arrows_by_colour.end(), {arrow.colour, {}});
-    std::vector<std::array<PointMm, 2>>& lines = same->second;
+    Segments& lines = same->second;
     const double dx = arrow.to_mm.x_mm - arrow.from_mm.x_mm;
     const double dy = arrow.to_mm.y_mm - arrow.from_mm.y_mm;
     const double length = std::hypot(dx, dy);
@@ -243,35 +302,31 @@ void OverlayActors::show(const overlay::FrameOverlay& overlay, double pixels_per
       lines.push_back({arrow.to_mm, along(arrow.to_mm, c * ux + s * uy, -s * ux + c * uy)});
     }
   }
-  for (const auto& [colour, lines] : arrows_by_colour) add(actor(segments(lines), colour));
+  for (const auto& [colour, lines] : arrows_by_colour) {
+    Shape& shape = next_shape(false);
+    shape.set_segments(lines);
+    set_colour(shape.actor, colour);
+  }
+  hide_unused();
 }
 
 void OverlayActors::show_handles(const std::vector<PointMm>& handles_mm, double pixels_per_mm) {
   if (handles_mm.empty()) return;
   const double h = kHandleHalfPx / pixels_per_mm;
-  vtkNew<vtkPoints> points;
-  vtkNew<vtkCellArray> squares;
+  Segments sides;
   for (const PointMm& c : handles_mm) {
-    squares->InsertNextCell(5);
-    const vtkIdType first = points->GetNumberOfPoints();
-    for (const auto& [dx, dy] : {std::pair{-h, -h}, {h, -h}, {h, h}, {-h, h}})
-      points->InsertNextPoint(c.x_mm + dx, c.y_mm + dy, kHandleZ);
-    for (vtkIdType i = 0; i < 5; ++i) squares->InsertCellPoint(first + i % 4);
+    const std::array<PointMm, 4> corners{along(c, -h, -h), along(c, h, -h), along(c, h, h),
+                                         along(c, -h, h)};
+    for (std::size_t i = 0; i < 4; ++i) sides.push_back({corners[i], corners[(i + 1) % 4]});
   }
-  auto data = vtkSmartPointer<vtkPolyData>::New();
-  data->SetPoints(points);
-  data->SetLines(squares);
-  add(actor(data, kHandleColour));
+  Shape& squares = next_shape(false);
+  squares.set_segments(sides, kHandleZ);
+  set_colour(squares.actor, kHandleColour);
 }
 
 void OverlayActors::clear() {
-  for (const auto& prop : props_) renderer_->RemoveViewProp(prop);
-  props_.clear();
-}
-
-void OverlayActors::add(vtkSmartPointer<vtkProp> prop) {
-  renderer_->AddViewProp(prop);
-  props_.push_back(std::move(prop));
+  lines_used_ = fills_used_ = labels_used_ = 0;
+  hide_unused();
 }
 
 }  // namespace dynamus::view

@@ -8,18 +8,19 @@
 #include <vtkSmartPointer.h>
 
 #include <array>
+#include <memory>
 #include <vector>
 
 #include "dynamus/overlay/overlay.h"
 
-class vtkProp;
+class vtkTextActor;
 
 namespace dynamus::view {
 
 class OverlayActors {
  public:
-  explicit OverlayActors(vtkRenderer* renderer) : renderer_(renderer) {}
-  ~OverlayActors() { clear(); }
+  explicit OverlayActors(vtkRenderer* renderer);
+  ~OverlayActors();
   OverlayActors(const OverlayActors&) = delete;
   OverlayActors& operator=(const OverlayActors&) = delete;
 
@@ -31,13 +32,22 @@ class OverlayActors {
   // Adds hollow squares at the handles a reviewer can drag (the selected finding's caliper ends
   // and region vertices), over everything else; show() removes them.
   void show_handles(const std::vector<overlay::PointMm>& handles_mm, double pixels_per_mm);
+  // Hides everything.
   void clear();
 
  private:
-  void add(vtkSmartPointer<vtkProp> prop);
+  // The actors are kept from frame to frame and their geometry and text updated in place: during
+  // playback every frame has the same kinds of shapes, and new actors each frame meant new
+  // mappers, buffers and label textures each frame (docs/benchmarks.md).
+  struct Shape;
+  Shape& next_shape(bool filled);
+  vtkTextActor* next_label();
+  void hide_unused();
 
   vtkRenderer* renderer_;  // not owned; outlives this
-  std::vector<vtkSmartPointer<vtkProp>> props_;
+  std::vector<std::unique_ptr<Shape>> lines_, fills_;
+  std::vector<vtkSmartPointer<vtkTextActor>> labels_;
+  std::size_t lines_used_ = 0, fills_used_ = 0, labels_used_ = 0;
 };
 
 }  // namespace dynamus::view

@@ -55,12 +55,19 @@ Scene::Scene(vtkRenderWindow* window, imaging::CineLoop loop)
   help->SetBackgroundOpacity(0.8);
   help->SetVerticalJustificationToTop();
   help_->VisibilityOff();
-  image_renderer_->AddViewProp(help_);
+  // The help in a renderer of its own on the layer above the image's, so that it covers the
+  // caliper labels instead of being drawn under them.
+  window_->SetNumberOfLayers(2);
+  help_renderer_->SetLayer(1);
+  help_renderer_->InteractiveOff();
+  help_renderer_->AddViewProp(help_);
+  help_renderer_->DrawOff();  // not even cleared while the help is hidden
   image_renderer_->SetBackground(0, 0, 0);
   vtkCamera* camera = image_renderer_->GetActiveCamera();
   camera->ParallelProjectionOn();
   window_->AddRenderer(image_renderer_);
   window_->AddRenderer(band_.renderer());
+  window_->AddRenderer(help_renderer_);
   if (!loop_.calibration().spacing_mm)
     note_ = "no calibration: shown in pixels, nothing measured in mm";
 }
@@ -69,6 +76,7 @@ Scene::~Scene() {
   overlay_actors_.clear();
   window_->RemoveRenderer(image_renderer_);
   window_->RemoveRenderer(band_.renderer());
+  window_->RemoveRenderer(help_renderer_);
 }
 
 void Scene::set_analysis(std::shared_ptr<const segmentation::Analysis> analysis) {
@@ -99,6 +107,7 @@ void Scene::set_selected(std::optional<std::size_t> finding) {
 void Scene::set_help(const std::string& text, bool shown) {
   help_->SetInput(text.c_str());
   help_->SetVisibility(shown);
+  help_renderer_->SetDraw(shown);
 }
 
 bool Scene::help_shown() const { return help_->GetVisibility() != 0; }
@@ -115,7 +124,11 @@ void Scene::show_frame(int frame) {
 void Scene::update_overlay() {
   if (analysis_) {
     drawn_ = overlay::frame_overlay(loop_, *analysis_, frame_, layers_);
-    if (review_) review::apply_corrections(*review_, frame_, drawn_);
+    if (review_) {
+      review::apply_corrections(*review_, frame_, drawn_);
+      drawn_.caption = overlay::caption(loop_, *analysis_, frame_,
+                                        review::caption_measures(*review_, *analysis_, frame_));
+    }
     const std::array<double, 2> centre_mm{(loop_.width_px() - 1) * spacing_mm_[0] / 2,
                                           (loop_.height_px() - 1) * spacing_mm_[1] / 2};
     const double pixels_per_mm = layout_ ? layout_->pixels_per_mm() : 1.0;
@@ -145,6 +158,7 @@ void Scene::fit(int width_px, int height_px) {
   layout_.emplace(width_px, height_px, loop_.width_px(), loop_.height_px(), spacing_mm_,
                   int(overlay::legend().size()));
   image_renderer_->SetViewport(0, double(layout_->band_height_px()) / layout_->height_px(), 1, 1);
+  help_renderer_->SetViewport(image_renderer_->GetViewport());
   band_.place(*layout_);
   // Looking along +z with y pointing down the screen: x to the right, depth downward.
   vtkCamera* camera = image_renderer_->GetActiveCamera();

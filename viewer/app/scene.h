@@ -85,6 +85,7 @@ class Scene {
   vtkNew<vtkImageActor> image_actor_;
   OverlayActors overlay_actors_;
   vtkNew<vtkTextActor> help_;
+  vtkNew<vtkRenderer> help_renderer_;
   CaptionBand band_;
   std::optional<ViewLayout> layout_;
 };

@@ -100,39 +100,10 @@ void add_motion(FrameOverlay& overlay, const imaging::CineLoop& loop,
   }
 }
 
-std::vector<std::string> caption(const imaging::CineLoop& loop,
-                                 const segmentation::Analysis& analysis, int frame) {
-  const double level = analysis.phases.level[std::size_t(frame)];
-  std::string phase = frame == analysis.phases.rest_frame   ? " (rest)"
-                      : frame == analysis.phases.peak_frame ? " (peak)"
-                                                            : "";
-  std::string first = fmt::format("frame {} of {}", frame, loop.frame_count());
-  if (loop.has_timing())
-    first += fmt::format("  {:.2f} s", loop.timing().timestamps_s[std::size_t(frame)]);
-  first += fmt::format("  contraction {:.0f} %{}", 100.0 * level, phase);
-  std::vector<std::string> lines{first};
-  const segmentation::Tear& tear = analysis.tear;
-  if (tear.suspected) {
-    std::string line = fmt::format("{} tear suspected, score {:.2f}", tear.kind, tear.score);
-    if (tear.gap_rest_mm && tear.gap_peak_mm) {
-      line += fmt::format("  gap {:.1f} mm at rest, {:.1f} mm at peak", *tear.gap_rest_mm,
-                          *tear.gap_peak_mm);
-    }
-    lines.push_back(line);
-  } else if (analysis.tendon.found) {
-    lines.push_back("no tear suspected");
-  }
-  const segmentation::TendonThickness& thickness = analysis.tendon_thickness;
-  if (analysis.tendon.found && thickness.median_mm) {
-    std::string line = fmt::format("tendon {:.1f} mm (median)", *thickness.median_mm);
-    if (thickness.thickening.present) {
-      line += fmt::format("  focal thickening {:.1f} mm ({:.2f}x) at x {:.1f} mm",
-                          thickness.thickening.max_mm, thickness.thickening.ratio,
-                          thickness.thickening.x_mm);
-    }
-    lines.push_back(line);
-  }
-  return lines;
+std::string value_text(const CaptionValue& value) {
+  std::string text = fmt::format("{:.1f} mm", *value.mm);
+  if (value.analysed_mm) text += fmt::format(" (corrected from {:.1f})", *value.analysed_mm);
+  return text;
 }
 
 }  // namespace
@@ -188,6 +159,55 @@ std::string caliper_label(Layer layer, double length_mm) {
   return fmt::format("{} {:.1f} mm", layer == Layer::kGapCaliper ? "gap" : "thickness", length_mm);
 }
 
+CaptionMeasures analysed_measures(const segmentation::Analysis& analysis) {
+  CaptionMeasures measures;
+  measures.gap_rest.mm = analysis.tear.gap_rest_mm;
+  measures.gap_peak.mm = analysis.tear.gap_peak_mm;
+  const segmentation::Thickening& thickening = analysis.tendon_thickness.thickening;
+  if (thickening.present) measures.thickening.mm = thickening.max_mm;
+  return measures;
+}
+
+std::vector<std::string> caption(const imaging::CineLoop& loop,
+                                 const segmentation::Analysis& analysis, int frame,
+                                 const CaptionMeasures& measures) {
+  const double level = analysis.phases.level[std::size_t(frame)];
+  std::string phase = frame == analysis.phases.rest_frame   ? " (rest)"
+                      : frame == analysis.phases.peak_frame ? " (peak)"
+                                                            : "";
+  std::string first = fmt::format("frame {} of {}", frame, loop.frame_count());
+  if (loop.has_timing())
+    first += fmt::format("  {:.2f} s", loop.timing().timestamps_s[std::size_t(frame)]);
+  first += fmt::format("  contraction {:.0f} %{}", 100.0 * level, phase);
+  std::vector<std::string> lines{first};
+  const segmentation::Tear& tear = analysis.tear;
+  if (tear.suspected) {
+    std::string line = fmt::format("{} tear suspected, score {:.2f}", tear.kind, tear.score);
+    if (measures.gap_rest.mm && measures.gap_peak.mm) {
+      line += fmt::format("  gap {} at rest, {} at peak", value_text(measures.gap_rest),
+                          value_text(measures.gap_peak));
+    }
+    if (measures.gap_here.mm) line += "  here " + value_text(measures.gap_here);
+    lines.push_back(line);
+  } else if (analysis.tendon.found) {
+    lines.push_back("no tear suspected");
+  }
+  const segmentation::TendonThickness& thickness = analysis.tendon_thickness;
+  if (analysis.tendon.found && thickness.median_mm) {
+    std::string line = fmt::format("tendon {:.1f} mm (median)", *thickness.median_mm);
+    if (thickness.thickening.present && measures.thickening.mm) {
+      // The ratio to the median follows a corrected thickness.
+      const double ratio = thickness.thickening.ratio * *measures.thickening.mm /
+                           (measures.thickening.analysed_mm.value_or(*measures.thickening.mm));
+      line += fmt::format("  focal thickening {} ({:.2f}x) at x {:.1f} mm",
+                          value_text(measures.thickening), ratio, thickness.thickening.x_mm);
+    }
+    if (measures.thickness_here.mm) line += "  here " + value_text(measures.thickness_here);
+    lines.push_back(line);
+  }
+  return lines;
+}
+
 FrameOverlay frame_overlay(const imaging::CineLoop& loop, const segmentation::Analysis& analysis,
                            int frame, LayerSet layers) {
   FrameOverlay overlay;
@@ -210,7 +230,7 @@ FrameOverlay frame_overlay(const imaging::CineLoop& loop, const segmentation::An
       overlay.calipers.push_back(std::move(*caliper));
   }
   if (layers[Layer::kMotion]) add_motion(overlay, loop, analysis, frame);
-  overlay.caption = caption(loop, analysis, frame);
+  overlay.caption = caption(loop, analysis, frame, analysed_measures(analysis));
   return overlay;
 }
 

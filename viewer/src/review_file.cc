@@ -127,6 +127,50 @@ json to_json(const Review& review) {
           {"findings", findings}};
 }
 
+std::vector<ReviewTally> review_tallies(const std::filesystem::path& dir) {
+  std::vector<ReviewTally> tallies;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with("review.") || !name.ends_with(".json") ||
+        name.find(".stale-") != std::string::npos)
+      continue;
+    std::ifstream file(entry.path());
+    const json document = json::parse(file, nullptr, /*allow_exceptions=*/false);
+    if (!document.is_object() || document.value("schema", "") != kReviewSchema ||
+        !document.contains("findings") || !document["findings"].is_array())
+      continue;
+    ReviewTally tally{document.value("reviewer", ""), {}, document.value("updated_utc", "")};
+    for (const json& finding : document["findings"]) {
+      if (!finding.is_object()) continue;
+      if (const auto decision = decision_from_string(finding.value("decision", "")))
+        ++tally.decisions[std::size_t(*decision)];
+    }
+    tallies.push_back(std::move(tally));
+  }
+  std::sort(tallies.begin(), tallies.end(),
+            [](const ReviewTally& a, const ReviewTally& b) { return a.reviewer < b.reviewer; });
+  return tallies;
+}
+
+std::string tally_text(const std::vector<ReviewTally>& tallies) {
+  if (tallies.empty()) return "not reviewed";
+  std::string text;
+  // Decided findings first: what a reviewer made of the study matters more than what is left.
+  constexpr std::array kOrder{Decision::kAccepted, Decision::kRejected, Decision::kUncertain,
+                              Decision::kPending};
+  for (const ReviewTally& tally : tallies) {
+    std::string counts;
+    for (const Decision decision : kOrder) {
+      if (const int n = tally.decisions[std::size_t(decision)]; n > 0)
+        counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, to_string(decision));
+    }
+    text += fmt::format("{}{}: {}", text.empty() ? "" : "; ", tally.reviewer,
+                        counts.empty() ? "no findings" : counts);
+  }
+  return text;
+}
+
 Status save_review(const Review& review, const std::filesystem::path& dir) {
   return write_text_file_atomically(review_path(dir, review.reviewer()),
                                     to_json(review).dump(2) + "\n");

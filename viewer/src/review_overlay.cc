@@ -51,13 +51,48 @@ overlay::Layer caliper_layer(FindingKind kind) {
                                     : overlay::Layer::kThicknessCaliper;
 }
 
+bool is_corrected(const Finding& finding, int frame) {
+  const std::vector<int> frames = finding.corrected_frames();
+  return std::binary_search(frames.begin(), frames.end(), frame);
+}
+
+// The finding's measurement in `frame` where the reviewer corrected it there, with the value the
+// caption showed before (`shown_mm`); nothing otherwise.
+overlay::CaptionValue corrected_value(const Finding& finding, int frame,
+                                      std::optional<double> shown_mm) {
+  if (!is_corrected(finding, frame)) return {};
+  const auto mm = finding.measurement_mm(frame);
+  if (!mm) return {};
+  return {mm, shown_mm ? shown_mm : finding.analysed_measurement_mm(frame)};
+}
+
 }  // namespace
+
+overlay::CaptionMeasures caption_measures(const Review& review,
+                                          const segmentation::Analysis& analysis, int frame) {
+  overlay::CaptionMeasures measures = overlay::analysed_measures(analysis);
+  const int rest = analysis.phases.rest_frame, peak = analysis.phases.peak_frame;
+  for (const Finding& finding : review.findings()) {
+    if (finding.kind == FindingKind::kTear) {
+      if (auto v = corrected_value(finding, rest, measures.gap_rest.mm); v.mm)
+        measures.gap_rest = v;
+      if (auto v = corrected_value(finding, peak, measures.gap_peak.mm); v.mm)
+        measures.gap_peak = v;
+      if (frame != rest && frame != peak)
+        measures.gap_here = corrected_value(finding, frame, std::nullopt);
+    } else {
+      if (auto v = corrected_value(finding, finding.key_frame, measures.thickening.mm); v.mm)
+        measures.thickening = v;
+      if (frame != finding.key_frame)
+        measures.thickness_here = corrected_value(finding, frame, std::nullopt);
+    }
+  }
+  return measures;
+}
 
 void apply_corrections(const Review& review, int frame, overlay::FrameOverlay& overlay) {
   for (const Finding& finding : review.findings()) {
-    const std::vector<int> corrected_frames = finding.corrected_frames();
-    const bool corrected =
-        std::binary_search(corrected_frames.begin(), corrected_frames.end(), frame);
+    const bool corrected = is_corrected(finding, frame);
     const FindingFrame geometry = finding.corrected(frame);
     const overlay::Layer layer = caliper_layer(finding.kind);
     if (geometry.caliper_mm) {

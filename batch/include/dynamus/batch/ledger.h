@@ -20,6 +20,8 @@ namespace dynamus::batch {
 
 enum class StudyStatus { kQueued, kRunning, kDone, kFailed };
 std::string_view to_string(StudyStatus status);
+// The inverse of to_string(); anything else is kQueued (not done yet).
+StudyStatus study_status_from_string(std::string_view text);
 
 // What the summary shows of a done study, copied from its result.json.
 struct StudyMeasures {

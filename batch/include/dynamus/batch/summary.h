@@ -21,6 +21,11 @@ std::vector<StudyRow> ranked(std::vector<StudyRow> rows);
 // whether they were scored in one run, resumed runs or merged shards.
 Status write_summary(const std::filesystem::path& dir, const std::vector<StudyRow>& rows);
 
+// DIR/summary.json read back, in its order: the rows as written (what the summary holds; ledger
+// bookkeeping such as hashes, times and sizes stays empty). kNotFound without the file;
+// kInvalidData naming it when it is not a dynamus.batch-summary/1 document.
+Result<std::vector<StudyRow>> read_summary(const std::filesystem::path& dir);
+
 // The summary's measures from a study's result.json (dynamus.analysis/1). kInvalidData naming the
 // file when it is not such a result.
 Result<StudyMeasures> read_measures(const std::filesystem::path& result_json);

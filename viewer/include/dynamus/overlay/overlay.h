@@ -92,6 +92,29 @@ std::optional<Caliper> thickness_caliper(const segmentation::TendonTrace& tendon
 // A caliper's label: "gap 9.8 mm", "thickness 5.1 mm".
 std::string caliper_label(Layer layer, double length_mm);
 
+// A measurement the caption reports; `analysed_mm` is set when a reviewer corrected it, to say
+// what it was.
+struct CaptionValue {
+  std::optional<double> mm;
+  std::optional<double> analysed_mm;
+};
+
+// What the caption says in numbers: the gap at rest and at peak, the focal thickening, and
+// (only when a reviewer corrected this frame) the gap and thickness measured in this frame.
+struct CaptionMeasures {
+  CaptionValue gap_rest, gap_peak, thickening;
+  CaptionValue gap_here, thickness_here;
+};
+// The analysis' own: none corrected, nothing "here".
+CaptionMeasures analysed_measures(const segmentation::Analysis& analysis);
+
+// The caption of `frame` with these measurements: "frame 20 of 40  1.00 s  contraction 100 %
+// (peak)", the tear's line and the tendon's. A corrected value reads "10.4 mm (corrected from
+// 9.8)".
+std::vector<std::string> caption(const imaging::CineLoop& loop,
+                                 const segmentation::Analysis& analysis, int frame,
+                                 const CaptionMeasures& measures);
+
 // The overlay of one frame (0 <= frame < loop.frame_count()), the layers not shown left out.
 FrameOverlay frame_overlay(const imaging::CineLoop& loop, const segmentation::Analysis& analysis,
                            int frame, LayerSet layers = {});

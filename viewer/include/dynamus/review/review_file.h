@@ -3,6 +3,7 @@
 // analysis is recognised and never applied to a newer one.
 #pragma once
 
+#include <array>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -33,6 +34,19 @@ Status save_review(const Review& review, const std::filesystem::path& dir);
 // than `current` (its corrections would land on other geometry).
 Result<Review> load_review(const std::filesystem::path& path, const Reviewed& current,
                            std::vector<Finding> findings);
+
+// A reviewer's file in a folder at a glance, for a list of studies: how many findings are in
+// each decision. Not checked against the analysis (open_review() does that on opening).
+struct ReviewTally {
+  std::string reviewer;
+  std::array<int, 4> decisions{};  // by Decision: pending, accepted, rejected, uncertain
+  std::string updated_utc;
+};
+// Every review.<reviewer>.json in dir, by reviewer; files set aside as stale and files that are
+// not dynamus.review/1 documents are left out. Empty without any.
+std::vector<ReviewTally> review_tallies(const std::filesystem::path& dir);
+// "ann: 1 accepted, 1 pending"; "not reviewed" for none.
+std::string tally_text(const std::vector<ReviewTally>& tallies);
 
 struct OpenedReview {
   Review review;

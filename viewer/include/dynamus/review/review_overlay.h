@@ -17,6 +17,12 @@ namespace dynamus::review {
 // "gap 10.4 mm, corrected, accepted".
 void apply_corrections(const Review& review, int frame, overlay::FrameOverlay& overlay);
 
+// The caption's measurements with the reviewer's corrections: the gap at rest and at peak and the
+// focal thickening (at its key frame) where those frames were corrected, and the gap and thickness
+// "here" when `frame` is another corrected frame. Draw with overlay::caption().
+overlay::CaptionMeasures caption_measures(const Review& review,
+                                          const segmentation::Analysis& analysis, int frame);
+
 struct HandleRef {
   std::size_t finding = 0;
   Handle handle = Handle::kCaliperEnd;
