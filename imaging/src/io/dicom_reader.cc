@@ -17,6 +17,7 @@
 
 #include "io/decoded_cine.h"
 #include "io/dicom_regions.h"
+#include "io/dicom_structure.h"
 #include "io/grey_frames.h"
 
 namespace dynamus::imaging::io {
@@ -421,6 +422,7 @@ void check_frame_count_against_sop(const DicomAttributes& attributes, DecodedCin
 
 Result<DecodedCine> read_dicom(const std::filesystem::path& path, std::uint64_t max_memory_bytes) {
   try {
+    DYNAMUS_RETURN_IF_ERROR(check_dicom_structure(path));
     gdcm::ImageReader reader;
     reader.SetFileName(path.c_str());
     if (!reader.Read()) {
