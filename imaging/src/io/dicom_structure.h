@@ -10,7 +10,8 @@ namespace dynamus::imaging::io {
 // GDCM allocates every value at the length its header declares before reading it, so a small file
 // declaring a 4 GB element costs 4 GB (found by fuzzing, tests/fuzz/regressions/dicom/). DCMTK
 // parses the same structure leaving large values on disk and checks each length against what the
-// file holds: kInvalidData with DCMTK's reason when the structure is broken.
+// file holds: kInvalidData with DCMTK's reason when the structure is broken, or when a standard
+// attribute has a binary or sequence VR that contradicts the dictionary (GDCM aborts on those).
 Status check_dicom_structure(const std::filesystem::path& path);
 
 }  // namespace dynamus::imaging::io
