@@ -9,12 +9,75 @@
 #include <dcmtk/oflog/oflog.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <vector>
+
 namespace dynamus::imaging::io {
 namespace {
 
 // Values longer than this stay in the file (DCMTK reads them only when asked): the walk holds the
 // small attributes only, whatever the lengths say.
 constexpr Uint32 kMaxLoadedValueBytes = 4096;
+
+// DCMTK and GDCM parse nested sequences recursively: 100,000 levels (2 MB of file) overflow the
+// stack of either. Real data sets nest a few levels.
+constexpr std::size_t kMaxNesting = 64;
+constexpr std::uint64_t kUndefinedEnd = ~std::uint64_t{0};
+
+std::uint32_t read_u32(const unsigned char* p, bool little) {
+  return little ? std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 |
+                      std::uint32_t(p[3]) << 24
+                : std::uint32_t(p[3]) | std::uint32_t(p[2]) << 8 | std::uint32_t(p[1]) << 16 |
+                      std::uint32_t(p[0]) << 24;
+}
+
+// Item depth from the item tags (FFFE,E000) and item delimiters (FFFE,E00D) found in the bytes,
+// in either byte order, without parsing anything else: an item of defined length is open until
+// its end, one of undefined length until a delimiter. Tags that turn up by chance inside values
+// (8 given bytes) open an item that closes where its length says, so they barely count.
+Status check_nesting(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  constexpr std::size_t kChunk = std::size_t{1} << 20, kTail = 7;
+  std::vector<unsigned char> buffer(kChunk + kTail);
+  std::vector<std::uint64_t> open_ends;
+  std::uint64_t base = 0;  // file offset of buffer[0]
+  std::size_t held = 0;
+  while (in) {
+    in.read(reinterpret_cast<char*>(buffer.data() + held), std::streamsize(kChunk));
+    const std::size_t size = held + std::size_t(in.gcount());
+    for (std::size_t i = 0; i + 8 <= size; ++i) {
+      const unsigned char* p = buffer.data() + i;
+      const bool little = p[0] == 0xfe && p[1] == 0xff && p[3] == 0xe0;
+      const bool big = p[0] == 0xff && p[1] == 0xfe && p[2] == 0xe0;
+      if (!little && !big) continue;
+      const unsigned char element = little ? p[2] : p[3];
+      if (element != 0x00 && element != 0x0d) continue;
+      const std::uint64_t at = base + i;
+      while (!open_ends.empty() && open_ends.back() != kUndefinedEnd && open_ends.back() <= at) {
+        open_ends.pop_back();
+      }
+      if (element == 0x0d) {
+        while (!open_ends.empty() && open_ends.back() != kUndefinedEnd) open_ends.pop_back();
+        if (!open_ends.empty()) open_ends.pop_back();
+        continue;
+      }
+      const std::uint32_t length = read_u32(p + 4, little);
+      open_ends.push_back(length == 0xffffffffu ? kUndefinedEnd : at + 8 + length);
+      if (open_ends.size() > kMaxNesting) {
+        return Status(
+            StatusCode::kInvalidData,
+            fmt::format("sequence items nested more than {} deep (at byte {})", kMaxNesting, at));
+      }
+    }
+    held = std::min(size, kTail);
+    std::memmove(buffer.data(), buffer.data() + size - held, held);
+    base += size - held;
+  }
+  return ok_status();
+}
 
 // Binary numbers and sequences: a value of one read as another is garbage, and GDCM asserts
 // (aborts) when an attribute it reads has such a VR (found by fuzzing: Samples per Pixel as SL).
@@ -71,6 +134,7 @@ Status check_dicom_structure(const std::filesystem::path& path) {
   if (!dcmDataDict.isDictionaryLoaded()) {
     return Status(StatusCode::kInternal, "the DCMTK data dictionary is not installed");
   }
+  DYNAMUS_RETURN_IF_ERROR(check_nesting(path));
   DcmFileFormat file;
   const OFCondition condition = file.loadFile(OFFilename(path.c_str()), EXS_Unknown, EGL_noChange,
                                               kMaxLoadedValueBytes, ERM_autoDetect);
