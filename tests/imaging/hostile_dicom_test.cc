@@ -97,7 +97,8 @@ TEST(HostileDicom, FewerFragmentsThanFramesIsInvalidData) {
   TempDir dir;
   DicomBytes file(DicomBytes::kJpegBaseline);
   file.image(8, 8, "5").begin_encapsulated();
-  file.fragment(std::string("\xff\xd8\xff\xd9", 4)).fragment(std::string("\xff\xd8\xff\xd9", 4));
+  // Not JPEG streams (no SOI), so the count is what gets checked.
+  file.fragment(ramp(4)).fragment(ramp(4));
   file.end_sequence();
   const ChildOutcome outcome =
       expect_clean_error(write(dir, "fragments.dcm", file), StatusCode::kInvalidData);
@@ -112,6 +113,21 @@ TEST(HostileDicom, FragmentCutShortIsInvalidData) {
   file.image(8, 8, "2").begin_encapsulated();
   file.fragment(std::string("\xff\xd8\xff\xd9", 4)).fragment(ramp(10), 1u << 30);
   expect_clean_error(write(dir, "cut_fragment.dcm", file), StatusCode::kInvalidData);
+}
+
+TEST(HostileDicom, JpegFrameHeaderContradictingTheImageIsInvalidData) {
+  // SOI, then a baseline frame header of 16x16 with 3 components for an 8x8 grey image.
+  TempDir dir;
+  DicomBytes file(DicomBytes::kJpegBaseline);
+  file.image(8, 8, "1").begin_encapsulated();
+  file.fragment(std::string("\xff\xd8\xff\xc0\x00\x11\x08\x00\x10\x00\x10\x03", 12) +
+                std::string(12, '\x11') + std::string("\xff\xda\x00\x02", 4));
+  file.end_sequence();
+  const ChildOutcome outcome =
+      expect_clean_error(write(dir, "jpeg.dcm", file), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("16x16 with 3 components where the image is 8x8 with 1"),
+            std::string::npos)
+      << outcome.text;
 }
 
 TEST(HostileDicom, NativePixelDataDeclaringGigabytesIsInvalidData) {

@@ -1,11 +1,16 @@
 #include "io/dicom_structure.h"
 
 #include <dcmtk/config/osconfig.h>  // must precede the other DCMTK headers
+#include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcdict.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
 #include <dcmtk/dcmdata/dcstack.h>
 #include <dcmtk/dcmdata/dctag.h>
 #include <dcmtk/dcmdata/dcvr.h>
+#include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/oflog/oflog.h>
 #include <fmt/format.h>
 
@@ -13,7 +18,10 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <string_view>
 #include <vector>
+
+#include "io/jpeg_header.h"
 
 namespace dynamus::imaging::io {
 namespace {
@@ -122,6 +130,54 @@ Status check_vrs(DcmDataset& dataset) {
   return ok_status();
 }
 
+// JPEG baseline, extended and lossless frames go through GDCM's IJG codecs, which abort on some
+// corrupt frame headers, already while the file is read (jpeg_header.h).
+Status check_jpeg_frames(DcmDataset& dataset) {
+  switch (dataset.getOriginalXfer()) {
+    case EXS_JPEGProcess1:
+    case EXS_JPEGProcess2_4:
+    case EXS_JPEGProcess3_5:
+    case EXS_JPEGProcess6_8:
+    case EXS_JPEGProcess10_12:
+    case EXS_JPEGProcess14:
+    case EXS_JPEGProcess14SV1:
+      break;
+    default:
+      return ok_status();
+  }
+  DcmElement* element = nullptr;
+  if (dataset.findAndGetElement(DCM_PixelData, element).bad() || element == nullptr) {
+    return ok_status();
+  }
+  DcmPixelSequence* fragments = nullptr;
+  if (static_cast<DcmPixelData*>(element)
+          ->getEncapsulatedRepresentation(dataset.getOriginalXfer(), nullptr, fragments)
+          .bad() ||
+      fragments == nullptr) {
+    return ok_status();
+  }
+  Uint16 rows = 0, columns = 0, samples = 1;
+  (void)dataset.findAndGetUint16(DCM_Rows, rows);
+  (void)dataset.findAndGetUint16(DCM_Columns, columns);
+  (void)dataset.findAndGetUint16(DCM_SamplesPerPixel, samples);
+  // Item 0 is the offset table; a fragment not starting with SOI continues the one before.
+  for (unsigned long i = 1; i < fragments->card(); ++i) {
+    DcmPixelItem* fragment = nullptr;
+    Uint8* bytes = nullptr;
+    if (fragments->getItem(fragment, i).bad() || fragment->getUint8Array(bytes).bad() ||
+        bytes == nullptr) {
+      continue;
+    }
+    const Status status = check_jpeg_header(
+        std::string_view(reinterpret_cast<const char*>(bytes), fragment->getLength()), columns,
+        rows, samples);
+    if (!status.ok()) {
+      return Status(status.code(), fmt::format("fragment {}: {}", i, status.message()));
+    }
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 Status check_dicom_structure(const std::filesystem::path& path) {
@@ -142,7 +198,8 @@ Status check_dicom_structure(const std::filesystem::path& path) {
     return Status(StatusCode::kInvalidData,
                   fmt::format("broken DICOM structure: {}", condition.text()));
   }
-  return check_vrs(*file.getDataset());
+  DYNAMUS_RETURN_IF_ERROR(check_vrs(*file.getDataset()));
+  return check_jpeg_frames(*file.getDataset());
 }
 
 }  // namespace dynamus::imaging::io

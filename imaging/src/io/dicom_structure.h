@@ -12,7 +12,9 @@ namespace dynamus::imaging::io {
 // parses the same structure leaving large values on disk and checks each length against what the
 // file holds: kInvalidData with DCMTK's reason when the structure is broken, or when a standard
 // attribute has a binary or sequence VR that contradicts the dictionary (GDCM aborts on those).
-// Items nested more than 64 deep are refused first: both parsers recurse once per level.
+// Items nested more than 64 deep are refused first: both parsers recurse once per level. JPEG
+// (IJG) fragments whose headers are broken or contradict Rows, Columns and Samples per Pixel are
+// refused too (GDCM aborts on some of those).
 Status check_dicom_structure(const std::filesystem::path& path);
 
 }  // namespace dynamus::imaging::io
