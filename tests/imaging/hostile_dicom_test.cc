@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <tuple>
 
 #include "dicom_bytes.h"
 #include "hostile_load.h"
@@ -165,6 +166,31 @@ TEST(HostileDicom, BinaryAttributeUnderAnotherVrIsInvalidData) {
   EXPECT_NE(outcome.text.find("SamplesPerPixel has the VR SL where DICOM says US"),
             std::string::npos)
       << outcome.text;
+}
+
+TEST(HostileDicom, ImagePixelValuesOutOfRangeAreInvalidData) {
+  // GDCM aborts on a Planar Configuration of 2; the others are as impossible.
+  TempDir dir;
+  for (const auto& [element, value, reason] :
+       {std::tuple{std::uint16_t(0x0006), std::uint16_t(2), "Planar Configuration is 2"},
+        std::tuple{std::uint16_t(0x0002), std::uint16_t(9), "Samples per Pixel is 9"},
+        std::tuple{std::uint16_t(0x0101), std::uint16_t(12), "Bits Stored is 12"}}) {
+    DicomBytes file;
+    file.image(8, 8, "1");
+    std::string bytes = file.native_pixels(ramp(64)).bytes();
+    // Replace the value of the element in the image module (group 0028, VR US).
+    const std::string tag{'\x28', '\x00', char(element & 0xff), char(element >> 8), 'U', 'S'};
+    std::size_t at = bytes.find(tag);
+    if (at == std::string::npos) {
+      at = bytes.find(std::string{'\x28', '\x00', '\x08', '\x00'});  // before Number of Frames
+      bytes.insert(at, tag + std::string("\x02\x00\x00\x00", 4));
+    }
+    bytes[at + 8] = char(value & 0xff);
+    bytes[at + 9] = char(value >> 8);
+    const ChildOutcome outcome =
+        expect_clean_error(write_file(dir / "range.dcm", bytes), StatusCode::kInvalidData);
+    EXPECT_NE(outcome.text.find(reason), std::string::npos) << outcome.text;
+  }
 }
 
 TEST(HostileDicom, NegativePhysicalDeltaUsesItsMagnitudeWithAWarning) {

@@ -130,6 +130,41 @@ Status check_vrs(DcmDataset& dataset) {
   return ok_status();
 }
 
+// GDCM asserts (aborts) on image pixel values outside these ranges (found by fuzzing: a Planar
+// Configuration of 2); DICOM allows none of them either.
+Status check_image_module(DcmDataset& dataset) {
+  struct Range {
+    const DcmTagKey& key;
+    const char* name;
+    Uint16 min, max;
+  };
+  const Range ranges[] = {{DCM_SamplesPerPixel, "Samples per Pixel", 1, 4},
+                          {DCM_PlanarConfiguration, "Planar Configuration", 0, 1},
+                          {DCM_BitsAllocated, "Bits Allocated", 1, 64},
+                          {DCM_PixelRepresentation, "Pixel Representation", 0, 1}};
+  for (const Range& range : ranges) {
+    Uint16 value = 0;
+    if (dataset.findAndGetUint16(range.key, value).good() &&
+        (value < range.min || value > range.max)) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("{} is {}, not {} to {}", range.name, value, range.min, range.max));
+    }
+  }
+  Uint16 allocated = 0, stored = 0, high_bit = 0;
+  if (dataset.findAndGetUint16(DCM_BitsAllocated, allocated).good()) {
+    if (dataset.findAndGetUint16(DCM_BitsStored, stored).good() &&
+        (stored == 0 || stored > allocated)) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("Bits Stored is {} for {} bits allocated", stored, allocated));
+    }
+    if (dataset.findAndGetUint16(DCM_HighBit, high_bit).good() && high_bit >= allocated) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("High Bit is {} for {} bits allocated", high_bit, allocated));
+    }
+  }
+  return ok_status();
+}
+
 // JPEG baseline, extended and lossless frames go through GDCM's IJG codecs, which abort on some
 // corrupt frame headers, already while the file is read (jpeg_header.h).
 Status check_jpeg_frames(DcmDataset& dataset) {
@@ -199,6 +234,7 @@ Status check_dicom_structure(const std::filesystem::path& path) {
                   fmt::format("broken DICOM structure: {}", condition.text()));
   }
   DYNAMUS_RETURN_IF_ERROR(check_vrs(*file.getDataset()));
+  DYNAMUS_RETURN_IF_ERROR(check_image_module(*file.getDataset()));
   return check_jpeg_frames(*file.getDataset());
 }
 

@@ -14,7 +14,8 @@ namespace dynamus::imaging::io {
 // attribute has a binary or sequence VR that contradicts the dictionary (GDCM aborts on those).
 // Items nested more than 64 deep are refused first: both parsers recurse once per level. JPEG
 // (IJG) fragments whose headers are broken or contradict Rows, Columns and Samples per Pixel are
-// refused too (GDCM aborts on some of those).
+// refused too (GDCM aborts on some of those), as are image pixel values out of DICOM's ranges
+// (Samples per Pixel, Planar Configuration, Bits Allocated/Stored, High Bit).
 Status check_dicom_structure(const std::filesystem::path& path);
 
 }  // namespace dynamus::imaging::io
