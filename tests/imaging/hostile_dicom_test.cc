@@ -168,6 +168,16 @@ TEST(HostileDicom, BinaryAttributeUnderAnotherVrIsInvalidData) {
       << outcome.text;
 }
 
+TEST(HostileDicom, ElementWithoutAValidVrIsInvalidData) {
+  // "( " names no VR: DCMTK and GDCM would read the rest of the file differently.
+  TempDir dir;
+  DicomBytes file;
+  file.image(8, 8, "1").element(0x3900, 0x0100, "( ", "ab").native_pixels(ramp(64));
+  const ChildOutcome outcome =
+      expect_clean_error(write(dir, "vr.dcm", file), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("(3900,0100) has no valid VR"), std::string::npos) << outcome.text;
+}
+
 TEST(HostileDicom, ImagePixelValuesOutOfRangeAreInvalidData) {
   // GDCM aborts on a Planar Configuration of 2; the others are as impossible.
   TempDir dir;

@@ -107,12 +107,20 @@ bool structural(const DcmVR& vr) {
 }
 
 // The first standard attribute whose VR in the file contradicts the dictionary in a way that
-// matters (see structural()); UN, private and unknown tags are not judged.
+// matters (see structural()), or in an explicit-VR data set no valid VR at all; UN, private and
+// unknown tags are not judged against the dictionary.
 Status check_vrs(DcmDataset& dataset) {
+  const bool explicit_vr = DcmXfer(dataset.getOriginalXfer()).isExplicitVR();
   DcmStack stack;
   while (dataset.nextObject(stack, OFTrue).good()) {
     DcmObject* object = stack.top();
     const DcmTagKey key = object->getTag().getXTag();
+    // Characters that name no VR: DCMTK guesses a length field, GDCM reads on differently and
+    // asserts when that lands on a delimiter (found by fuzzing).
+    if (explicit_vr && (object->getVR() == EVR_UNKNOWN || object->getVR() == EVR_UNKNOWN2B)) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("{} has no valid VR", key.toString().c_str()));
+    }
     if (key.getGroup() == 0xfffe || key.isPrivate()) continue;
     const DcmVR file_vr(object->getVR());
     const DcmVR dictionary_vr = DcmTag(key).getVR();
@@ -229,6 +237,10 @@ Status check_dicom_structure(const std::filesystem::path& path) {
   DcmFileFormat file;
   const OFCondition condition = file.loadFile(OFFilename(path.c_str()), EXS_Unknown, EGL_noChange,
                                               kMaxLoadedValueBytes, ERM_autoDetect);
+  if (condition == EC_StreamNotifyClient) {  // the stream ended where an element still goes on
+    return Status(StatusCode::kInvalidData,
+                  "truncated: the file ends inside an element its header declares");
+  }
   if (condition.bad()) {
     return Status(StatusCode::kInvalidData,
                   fmt::format("broken DICOM structure: {}", condition.text()));
