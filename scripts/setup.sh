@@ -24,6 +24,7 @@ packages=(
   libvtk9-dev libvtk9-qt-dev libjsoncpp-dev    # dynamus-view: VTK 9.1 (its config needs jsoncpp)
   qtbase5-dev libqt5opengl5-dev               # dynamus-view: Qt5 widgets, QVTKOpenGLNativeWidget
   xvfb xauth                                  # the viewer's tests render under xvfb-run
+  clang libclang-rt-14-dev                    # scripts/fuzz.sh: libFuzzer harnesses (build-fuzz/)
 )
 
 missing=()

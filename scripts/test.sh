@@ -6,3 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 cd build
 ctest --output-on-failure --parallel "${DYNAMUS_TEST_JOBS:-$(nproc)}" --timeout 600
+cd ..
+# Each libFuzzer harness for a short smoke run after replaying every kept regression input and
+# seed (tests/fuzz/; docs/fuzzing.md); a crash fails the run.
+scripts/fuzz.sh --time "${DYNAMUS_FUZZ_SMOKE_SECONDS:-12}"

@@ -57,7 +57,8 @@ Status resolve_region(const LoadOptions& options, const std::optional<io::Sideca
         parts.region_px.height_px() < 1) {
       return Status(user ? StatusCode::kInvalidArgument : StatusCode::kInvalidData,
                     fmt::format("{}region {} is not inside the {}x{} image", user ? "" : "sidecar ",
-                                describe(parts.region_px), cine.width_px, cine.height_px));
+                                describe(parts.region_px), cine.width_px, cine.height_px),
+                    user ? std::string() : sidecar->path.string());
     }
     if (cine.region_px && !inside(parts.region_px, *cine.region_px)) {
       cine.warnings.push_back(fmt::format("region {} reaches outside the calibrated region {}",

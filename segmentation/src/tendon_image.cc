@@ -39,7 +39,8 @@ std::vector<double> fill_inner(const DepthProfileMm& profile) {
 }
 
 void advect_px(const imaging::Motion& motion, int from, int to, float& x_px, float& y_px) {
-  if (to == from) return;
+  // A point outside what was measured (NaN) stays where it is: there is no motion to follow.
+  if (to == from || !std::isfinite(x_px) || !std::isfinite(y_px)) return;
   const int pair = std::min(from, to);
   if (pair < 0 || pair >= int(motion.pairs.size())) return;
   float dx = 0.0f, dy = 0.0f;

@@ -17,6 +17,7 @@
 
 #include "io/decoded_cine.h"
 #include "io/dicom_regions.h"
+#include "io/dicom_structure.h"
 #include "io/grey_frames.h"
 
 namespace dynamus::imaging::io {
@@ -403,7 +404,7 @@ void read_source_info(const DicomAttributes& attributes, const gdcm::Image& imag
   source.height_px = cine.height_px;
 }
 
-void check_frame_count_against_sop(const DicomAttributes& attributes, DecodedCine& cine) {
+Status check_frame_count_against_sop(const DicomAttributes& attributes, DecodedCine& cine) {
   const std::string ultrasound_single_frame = "1.2.840.10008.5.1.4.1.1.6.1";
   if (cine.source.sop_class_uid == ultrasound_single_frame && cine.frame_count > 1) {
     cine.warnings.push_back(
@@ -411,16 +412,23 @@ void check_frame_count_against_sop(const DicomAttributes& attributes, DecodedCin
                     cine.frame_count));
   }
   const std::optional<double> declared = attributes.number(gdcm::Tag(0x0028, 0x0008));
-  if (declared && int(*declared) != cine.frame_count) {
-    cine.warnings.push_back(fmt::format("Number of Frames says {}, the pixel data holds {}",
-                                        int(*declared), cine.frame_count));
+  // GDCM reads 0 (or a negative count) as one frame; DICOM allows no such value.
+  if (declared && *declared < 1.0) {
+    return Status(StatusCode::kInvalidData,
+                  fmt::format("Number of Frames is {:g}: declares no frames", *declared));
   }
+  if (declared && *declared != double(cine.frame_count)) {
+    cine.warnings.push_back(fmt::format("Number of Frames says {:g}, the pixel data holds {}",
+                                        *declared, cine.frame_count));
+  }
+  return ok_status();
 }
 
 }  // namespace
 
 Result<DecodedCine> read_dicom(const std::filesystem::path& path, std::uint64_t max_memory_bytes) {
   try {
+    DYNAMUS_RETURN_IF_ERROR(check_dicom_structure(path));
     gdcm::ImageReader reader;
     reader.SetFileName(path.c_str());
     if (!reader.Read()) {
@@ -438,7 +446,7 @@ Result<DecodedCine> read_dicom(const std::filesystem::path& path, std::uint64_t 
     cine.frame_count = image.GetNumberOfDimensions() > 2 ? int(image.GetDimension(2)) : 1;
     DYNAMUS_RETURN_IF_ERROR(check_complete(file, path, cine.frame_count));
     read_source_info(attributes, image, cine);
-    check_frame_count_against_sop(attributes, cine);
+    DYNAMUS_RETURN_IF_ERROR(check_frame_count_against_sop(attributes, cine));
     DYNAMUS_RETURN_IF_ERROR(decode_pixels(image, max_memory_bytes, cine));
     read_calibration(attributes, file.GetDataSet(), cine);
     read_timing(attributes, cine);

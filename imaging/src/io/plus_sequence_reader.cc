@@ -133,6 +133,37 @@ HeaderText read_header_text(const std::filesystem::path& path, Container contain
   return header;
 }
 
+// ITK 5.2's MetaIO copies each header key into a 255-byte buffer unchecked (a longer key
+// overflows it: found by fuzzing, tests/fuzz/regressions/metaimage/) and, without an
+// ElementDataFile line, parses the pixel data as header lines. Both are refused before ITK reads.
+constexpr std::size_t kMaxMetaIoKeyChars = 254;
+
+Status check_metaimage_header(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  std::uint64_t bytes = 0;
+  while (bytes < kMaxHeaderBytes && std::getline(in, line)) {
+    bytes += line.size() + 1;
+    // MetaIO ends a key at '=', ':' or a line break ('\r' included).
+    for (std::string_view rest = line; !rest.empty();) {
+      const std::size_t end = std::min(rest.find('\r'), rest.size());
+      const std::string_view part = rest.substr(0, end);
+      const std::string_view key =
+          trim(part.substr(0, std::min(part.find_first_of("=:"), part.size())));
+      if (key.size() > kMaxMetaIoKeyChars) {
+        return Status(
+            StatusCode::kInvalidData,
+            fmt::format("MetaImage header key of {} characters, above MetaIO's limit of {} "
+                        "(is the ElementDataFile line missing?)",
+                        key.size(), kMaxMetaIoKeyChars));
+      }
+      if (key == "ElementDataFile") return ok_status();
+      rest.remove_prefix(std::min(end + 1, rest.size()));
+    }
+  }
+  return Status(StatusCode::kInvalidData, "MetaImage header has no ElementDataFile line");
+}
+
 const std::string* field(const HeaderText& header, std::string_view name) {
   const auto it = header.fields.find(name);
   return it == header.fields.end() ? nullptr : &it->second;
@@ -627,6 +658,7 @@ Result<DecodedCine> read(const std::filesystem::path& path, std::uint64_t max_me
   } else if (dynamic_cast<itk::MetaImageIO*>(image_io.GetPointer()) == nullptr) {
     return Status(StatusCode::kUnreadable, "not a MetaImage or NRRD file ITK can read");
   }
+  if (container == Container::kMetaImage) DYNAMUS_RETURN_IF_ERROR(check_metaimage_header(path));
   image_io->SetFileName(path.string());
   try {
     image_io->ReadImageInformation();

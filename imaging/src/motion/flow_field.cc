@@ -1,11 +1,17 @@
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "dynamus/imaging/motion.h"
 
 namespace dynamus::imaging {
 
 void FlowField::displacement_at(float x_px, float y_px, float& dx_px_out, float& dy_px_out) const {
+  // A NaN position would become an arbitrary node index below (found by fuzzing the analysis).
+  if (!std::isfinite(x_px) || !std::isfinite(y_px)) {
+    dx_px_out = dy_px_out = std::numeric_limits<float>::quiet_NaN();
+    return;
+  }
   // Node (c, r) sits at step * (c + 1): continuous node coordinates, clamped to the grid.
   const float gx = std::clamp(x_px / float(step_px) - 1.0f, 0.0f, float(cols - 1));
   const float gy = std::clamp(y_px / float(step_px) - 1.0f, 0.0f, float(rows - 1));

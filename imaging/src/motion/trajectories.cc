@@ -71,7 +71,9 @@ Result<Trajectories> trajectories(const CineLoop& loop, const Motion& motion,
   if (int(motion.pairs.size()) + 1 != loop.frame_count()) {
     return Status(StatusCode::kInvalidArgument, "the motion does not belong to this loop");
   }
-  const auto [sx, sy] = *loop.calibration().spacing_mm;
+  // Plain variables, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+  const double sx = (*loop.calibration().spacing_mm)[0];
+  const double sy = (*loop.calibration().spacing_mm)[1];
   std::vector<cv::Point2f> current;
   for (const auto& p : start_mm) current.emplace_back(float(p[0] / sx), float(p[1] / sy));
   Trajectories result(start_mm.size());

@@ -44,7 +44,7 @@ struct FlowField {
   }
   bool trusted(int col, int row) const { return quality[index(col, row)] >= kTrustedQuality; }
   // Bilinear interpolation of the displacement at any point inside the node grid's hull
-  // (clamped to it outside).
+  // (clamped to it outside); NaN for a point that is not finite.
   void displacement_at(float x_px, float y_px, float& dx_px_out, float& dy_px_out) const;
 };
 

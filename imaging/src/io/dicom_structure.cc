@@ -1,0 +1,253 @@
+#include "io/dicom_structure.h"
+
+#include <dcmtk/config/osconfig.h>  // must precede the other DCMTK headers
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcdict.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
+#include <dcmtk/dcmdata/dcstack.h>
+#include <dcmtk/dcmdata/dctag.h>
+#include <dcmtk/dcmdata/dcvr.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+#include <dcmtk/oflog/oflog.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <string_view>
+#include <vector>
+
+#include "io/jpeg_header.h"
+
+namespace dynamus::imaging::io {
+namespace {
+
+// Values longer than this stay in the file (DCMTK reads them only when asked): the walk holds the
+// small attributes only, whatever the lengths say.
+constexpr Uint32 kMaxLoadedValueBytes = 4096;
+
+// DCMTK and GDCM parse nested sequences recursively: 100,000 levels (2 MB of file) overflow the
+// stack of either. Real data sets nest a few levels.
+constexpr std::size_t kMaxNesting = 64;
+constexpr std::uint64_t kUndefinedEnd = ~std::uint64_t{0};
+
+std::uint32_t read_u32(const unsigned char* p, bool little) {
+  return little ? std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 |
+                      std::uint32_t(p[3]) << 24
+                : std::uint32_t(p[3]) | std::uint32_t(p[2]) << 8 | std::uint32_t(p[1]) << 16 |
+                      std::uint32_t(p[0]) << 24;
+}
+
+// Item depth from the item tags (FFFE,E000) and item delimiters (FFFE,E00D) found in the bytes,
+// in either byte order, without parsing anything else: an item of defined length is open until
+// its end, one of undefined length until a delimiter. Tags that turn up by chance inside values
+// (8 given bytes) open an item that closes where its length says, so they barely count.
+Status check_nesting(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  constexpr std::size_t kChunk = std::size_t{1} << 20, kTail = 7;
+  std::vector<unsigned char> buffer(kChunk + kTail);
+  std::vector<std::uint64_t> open_ends;
+  std::uint64_t base = 0;  // file offset of buffer[0]
+  std::size_t held = 0;
+  while (in) {
+    in.read(reinterpret_cast<char*>(buffer.data() + held), std::streamsize(kChunk));
+    const std::size_t size = held + std::size_t(in.gcount());
+    for (std::size_t i = 0; i + 8 <= size; ++i) {
+      const unsigned char* p = buffer.data() + i;
+      const bool little = p[0] == 0xfe && p[1] == 0xff && p[3] == 0xe0;
+      const bool big = p[0] == 0xff && p[1] == 0xfe && p[2] == 0xe0;
+      if (!little && !big) continue;
+      const unsigned char element = little ? p[2] : p[3];
+      if (element != 0x00 && element != 0x0d) continue;
+      const std::uint64_t at = base + i;
+      while (!open_ends.empty() && open_ends.back() != kUndefinedEnd && open_ends.back() <= at) {
+        open_ends.pop_back();
+      }
+      if (element == 0x0d) {
+        while (!open_ends.empty() && open_ends.back() != kUndefinedEnd) open_ends.pop_back();
+        if (!open_ends.empty()) open_ends.pop_back();
+        continue;
+      }
+      const std::uint32_t length = read_u32(p + 4, little);
+      open_ends.push_back(length == 0xffffffffu ? kUndefinedEnd : at + 8 + length);
+      if (open_ends.size() > kMaxNesting) {
+        return Status(
+            StatusCode::kInvalidData,
+            fmt::format("sequence items nested more than {} deep (at byte {})", kMaxNesting, at));
+      }
+    }
+    held = std::min(size, kTail);
+    std::memmove(buffer.data(), buffer.data() + size - held, held);
+    base += size - held;
+  }
+  return ok_status();
+}
+
+// Binary numbers and sequences: a value of one read as another is garbage, and GDCM asserts
+// (aborts) when an attribute it reads has such a VR (found by fuzzing: Samples per Pixel as SL).
+bool structural(const DcmVR& vr) {
+  switch (vr.getEVR()) {
+    case EVR_US:
+    case EVR_SS:
+    case EVR_xs:
+    case EVR_UL:
+    case EVR_SL:
+    case EVR_FL:
+    case EVR_FD:
+    case EVR_AT:
+    case EVR_SQ:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The first standard attribute whose VR in the file contradicts the dictionary in a way that
+// matters (see structural()), or in an explicit-VR data set no valid VR at all; UN, private and
+// unknown tags are not judged against the dictionary.
+Status check_vrs(DcmDataset& dataset) {
+  const bool explicit_vr = DcmXfer(dataset.getOriginalXfer()).isExplicitVR();
+  DcmStack stack;
+  while (dataset.nextObject(stack, OFTrue).good()) {
+    DcmObject* object = stack.top();
+    const DcmTagKey key = object->getTag().getXTag();
+    // Characters that name no VR: DCMTK guesses a length field, GDCM reads on differently and
+    // asserts when that lands on a delimiter (found by fuzzing).
+    if (explicit_vr && (object->getVR() == EVR_UNKNOWN || object->getVR() == EVR_UNKNOWN2B)) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("{} has no valid VR", key.toString().c_str()));
+    }
+    if (key.getGroup() == 0xfffe || key.isPrivate()) continue;
+    const DcmVR file_vr(object->getVR());
+    const DcmVR dictionary_vr = DcmTag(key).getVR();
+    if (file_vr.getEVR() == EVR_UN || dictionary_vr.getEVR() == EVR_UNKNOWN ||
+        dictionary_vr.getEVR() == EVR_UN || file_vr.isEquivalent(dictionary_vr)) {
+      continue;
+    }
+    if (structural(file_vr) || structural(dictionary_vr)) {
+      return Status(
+          StatusCode::kInvalidData,
+          fmt::format("{} {} has the VR {} where DICOM says {}", key.toString().c_str(),
+                      DcmTag(key).getTagName(), file_vr.getVRName(), dictionary_vr.getVRName()));
+    }
+  }
+  return ok_status();
+}
+
+// GDCM asserts (aborts) on image pixel values outside these ranges (found by fuzzing: a Planar
+// Configuration of 2); DICOM allows none of them either.
+Status check_image_module(DcmDataset& dataset) {
+  struct Range {
+    const DcmTagKey& key;
+    const char* name;
+    Uint16 min, max;
+  };
+  const Range ranges[] = {{DCM_SamplesPerPixel, "Samples per Pixel", 1, 4},
+                          {DCM_PlanarConfiguration, "Planar Configuration", 0, 1},
+                          {DCM_BitsAllocated, "Bits Allocated", 1, 64},
+                          {DCM_PixelRepresentation, "Pixel Representation", 0, 1}};
+  for (const Range& range : ranges) {
+    Uint16 value = 0;
+    if (dataset.findAndGetUint16(range.key, value).good() &&
+        (value < range.min || value > range.max)) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("{} is {}, not {} to {}", range.name, value, range.min, range.max));
+    }
+  }
+  Uint16 allocated = 0, stored = 0, high_bit = 0;
+  if (dataset.findAndGetUint16(DCM_BitsAllocated, allocated).good()) {
+    if (dataset.findAndGetUint16(DCM_BitsStored, stored).good() &&
+        (stored == 0 || stored > allocated)) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("Bits Stored is {} for {} bits allocated", stored, allocated));
+    }
+    if (dataset.findAndGetUint16(DCM_HighBit, high_bit).good() && high_bit >= allocated) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("High Bit is {} for {} bits allocated", high_bit, allocated));
+    }
+  }
+  return ok_status();
+}
+
+// JPEG baseline, extended and lossless frames go through GDCM's IJG codecs, which abort on some
+// corrupt frame headers, already while the file is read (jpeg_header.h).
+Status check_jpeg_frames(DcmDataset& dataset) {
+  switch (dataset.getOriginalXfer()) {
+    case EXS_JPEGProcess1:
+    case EXS_JPEGProcess2_4:
+    case EXS_JPEGProcess3_5:
+    case EXS_JPEGProcess6_8:
+    case EXS_JPEGProcess10_12:
+    case EXS_JPEGProcess14:
+    case EXS_JPEGProcess14SV1:
+      break;
+    default:
+      return ok_status();
+  }
+  DcmElement* element = nullptr;
+  if (dataset.findAndGetElement(DCM_PixelData, element).bad() || element == nullptr) {
+    return ok_status();
+  }
+  DcmPixelSequence* fragments = nullptr;
+  if (static_cast<DcmPixelData*>(element)
+          ->getEncapsulatedRepresentation(dataset.getOriginalXfer(), nullptr, fragments)
+          .bad() ||
+      fragments == nullptr) {
+    return ok_status();
+  }
+  Uint16 rows = 0, columns = 0, samples = 1;
+  (void)dataset.findAndGetUint16(DCM_Rows, rows);
+  (void)dataset.findAndGetUint16(DCM_Columns, columns);
+  (void)dataset.findAndGetUint16(DCM_SamplesPerPixel, samples);
+  // Item 0 is the offset table; a fragment not starting with SOI continues the one before.
+  for (unsigned long i = 1; i < fragments->card(); ++i) {
+    DcmPixelItem* fragment = nullptr;
+    Uint8* bytes = nullptr;
+    if (fragments->getItem(fragment, i).bad() || fragment->getUint8Array(bytes).bad() ||
+        bytes == nullptr) {
+      continue;
+    }
+    const Status status = check_jpeg_header(
+        std::string_view(reinterpret_cast<const char*>(bytes), fragment->getLength()), columns,
+        rows, samples);
+    if (!status.ok()) {
+      return Status(status.code(), fmt::format("fragment {}: {}", i, status.message()));
+    }
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Status check_dicom_structure(const std::filesystem::path& path) {
+  // The reason reaches the user in the Status; DCMTK's log would repeat it on stderr.
+  static const bool quiet = [] {
+    OFLog::getLogger("dcmtk.dcmdata").setLogLevel(OFLogger::OFF_LOG_LEVEL);
+    return true;
+  }();
+  (void)quiet;
+  if (!dcmDataDict.isDictionaryLoaded()) {
+    return Status(StatusCode::kInternal, "the DCMTK data dictionary is not installed");
+  }
+  DYNAMUS_RETURN_IF_ERROR(check_nesting(path));
+  DcmFileFormat file;
+  const OFCondition condition = file.loadFile(OFFilename(path.c_str()), EXS_Unknown, EGL_noChange,
+                                              kMaxLoadedValueBytes, ERM_autoDetect);
+  if (condition == EC_StreamNotifyClient) {  // the stream ended where an element still goes on
+    return Status(StatusCode::kInvalidData,
+                  "truncated: the file ends inside an element its header declares");
+  }
+  if (condition.bad()) {
+    return Status(StatusCode::kInvalidData,
+                  fmt::format("broken DICOM structure: {}", condition.text()));
+  }
+  DYNAMUS_RETURN_IF_ERROR(check_vrs(*file.getDataset()));
+  DYNAMUS_RETURN_IF_ERROR(check_image_module(*file.getDataset()));
+  return check_jpeg_frames(*file.getDataset());
+}
+
+}  // namespace dynamus::imaging::io

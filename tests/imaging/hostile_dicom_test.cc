@@ -1,0 +1,243 @@
+// Hostile DICOM files, assembled byte by byte (no real data needed): each must give a clean error
+// (documented code, one line naming the file and the reason) or a read with sane values, within
+// bounded memory (hostile_load.h).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <tuple>
+
+#include "dicom_bytes.h"
+#include "hostile_load.h"
+#include "temp_dir.h"
+
+namespace dynamus::imaging {
+namespace {
+
+using testing::ChildOutcome;
+using testing::DicomBytes;
+using testing::TempDir;
+
+std::filesystem::path write(const TempDir& dir, const std::string& name, const DicomBytes& file) {
+  return write_file(dir / name, file.bytes());
+}
+
+std::string ramp(std::size_t bytes) {
+  std::string pixels(bytes, '\0');
+  for (std::size_t i = 0; i < bytes; ++i) pixels[i] = char(i * 7);
+  return pixels;
+}
+
+// A valid 8x6, 3-frame loop with one 2D tissue region in cm, the frame time given as `frame_time`.
+DicomBytes calibrated_loop(double delta_x_cm, double delta_y_cm, const std::string& frame_time) {
+  DicomBytes file;
+  file.text(0x0018, 0x1063, "DS", frame_time);
+  file.begin_sequence(0x0018, 0x6011).begin_item();
+  file.us(0x0018, 0x6012, 1).us(0x0018, 0x6014, 1).ul(0x0018, 0x6016, 0);
+  file.ul(0x0018, 0x6018, 0).ul(0x0018, 0x601a, 0).ul(0x0018, 0x601c, 7).ul(0x0018, 0x601e, 5);
+  file.us(0x0018, 0x6024, 3).us(0x0018, 0x6026, 3);
+  file.fd(0x0018, 0x602c, delta_x_cm).fd(0x0018, 0x602e, delta_y_cm);
+  file.end_item().end_sequence();
+  file.image(6, 8, "3").native_pixels(ramp(8 * 6 * 3));
+  return file;
+}
+
+TEST(HostileDicom, HandAssembledLoopReads) {
+  // The baseline the other cases break: the same bytes, intact, load with their calibration.
+  TempDir dir;
+  const Result<CineLoop> loop = load(write(dir, "ok.dcm", calibrated_loop(0.01, 0.02, "40")));
+  ASSERT_TRUE(loop.ok()) << loop.status().to_string();
+  EXPECT_EQ(loop->frame_count(), 3);
+  ASSERT_TRUE(loop->calibration().spacing_mm);
+  EXPECT_NEAR((*loop->calibration().spacing_mm)[0], 0.1, 1e-12);
+  EXPECT_NEAR((*loop->calibration().spacing_mm)[1], 0.2, 1e-12);
+  ASSERT_TRUE(loop->fps());
+  EXPECT_NEAR(*loop->fps(), 25.0, 1e-9);
+}
+
+TEST(HostileDicom, TerabytesDeclaredAreRefusedBeforeDecoding) {
+  // 65535 x 65535 x 2^31-1 frames is 9 exabytes; the file holds 16 bytes of pixels.
+  TempDir dir;
+  DicomBytes file;
+  file.image(65535, 65535, "2147483647").native_pixels(ramp(16));
+  const ChildOutcome outcome =
+      expect_clean_error(write(dir, "huge.dcm", file), StatusCode::kTooLarge);
+  EXPECT_NE(outcome.text.find("memory ceiling"), std::string::npos) << outcome.text;
+}
+
+TEST(HostileDicom, HugeFrameCountOnSmallFramesIsTooLarge) {
+  TempDir dir;
+  DicomBytes file;
+  file.image(8, 8, "2000000000").native_pixels(ramp(64));
+  expect_clean_error(write(dir, "frames.dcm", file), StatusCode::kTooLarge);
+}
+
+TEST(HostileDicom, ZeroFramesIsInvalidData) {
+  TempDir dir;
+  DicomBytes file;
+  file.image(8, 8, "0").native_pixels(ramp(64));
+  expect_clean_error(write(dir, "zero_frames.dcm", file), StatusCode::kInvalidData);
+}
+
+TEST(HostileDicom, ZeroRowsIsInvalidData) {
+  TempDir dir;
+  DicomBytes file;
+  file.image(0, 8, "1").native_pixels(ramp(64));
+  expect_clean_error(write(dir, "zero_rows.dcm", file), StatusCode::kInvalidData);
+}
+
+TEST(HostileDicom, MoreFramesDeclaredThanNativePixelDataHoldsIsInvalidData) {
+  TempDir dir;
+  DicomBytes file;
+  file.image(8, 8, "1000").native_pixels(ramp(8 * 8 * 3));
+  const ChildOutcome outcome =
+      expect_clean_error(write(dir, "mismatch.dcm", file), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("pixel data holds 192 bytes"), std::string::npos) << outcome.text;
+}
+
+TEST(HostileDicom, FewerFragmentsThanFramesIsInvalidData) {
+  TempDir dir;
+  DicomBytes file(DicomBytes::kJpegBaseline);
+  file.image(8, 8, "5").begin_encapsulated();
+  // Not JPEG streams (no SOI), so the count is what gets checked.
+  file.fragment(ramp(4)).fragment(ramp(4));
+  file.end_sequence();
+  const ChildOutcome outcome =
+      expect_clean_error(write(dir, "fragments.dcm", file), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("2 compressed fragments for 5 frames"), std::string::npos)
+      << outcome.text;
+}
+
+TEST(HostileDicom, FragmentCutShortIsInvalidData) {
+  // The second fragment declares 1 GB and the file ends 10 bytes into it.
+  TempDir dir;
+  DicomBytes file(DicomBytes::kJpegBaseline);
+  file.image(8, 8, "2").begin_encapsulated();
+  file.fragment(std::string("\xff\xd8\xff\xd9", 4)).fragment(ramp(10), 1u << 30);
+  expect_clean_error(write(dir, "cut_fragment.dcm", file), StatusCode::kInvalidData);
+}
+
+TEST(HostileDicom, JpegFrameHeaderContradictingTheImageIsInvalidData) {
+  // SOI, then a baseline frame header of 16x16 with 3 components for an 8x8 grey image.
+  TempDir dir;
+  DicomBytes file(DicomBytes::kJpegBaseline);
+  file.image(8, 8, "1").begin_encapsulated();
+  file.fragment(std::string("\xff\xd8\xff\xc0\x00\x11\x08\x00\x10\x00\x10\x03", 12) +
+                std::string(12, '\x11') + std::string("\xff\xda\x00\x02", 4));
+  file.end_sequence();
+  const ChildOutcome outcome =
+      expect_clean_error(write(dir, "jpeg.dcm", file), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("16x16 with 3 components where the image is 8x8 with 1"),
+            std::string::npos)
+      << outcome.text;
+}
+
+TEST(HostileDicom, NativePixelDataDeclaringGigabytesIsInvalidData) {
+  // A 4 GB value length on a small file: refused from the structure, not allocated.
+  TempDir dir;
+  DicomBytes file;
+  file.image(8, 8, "1");
+  std::string bytes = file.bytes() + std::string("\xe0\x7f\x10\x00OB\0\0\xfe\xff\xff\xff", 12);
+  bytes += ramp(64);
+  expect_clean_error(write_file(dir / "long_value.dcm", bytes), StatusCode::kInvalidData);
+}
+
+TEST(HostileDicom, SequencesNestedDeeplyAreAnErrorNotAStackOverflow) {
+  // 100,000 sequences, each inside an item of the one before: a recursive parser would need
+  // megabytes of stack per level pair.
+  TempDir dir;
+  constexpr int kDepth = 100000;
+  DicomBytes file;
+  for (int i = 0; i < kDepth; ++i) file.begin_sequence(0x0008, 0x1115).begin_item();
+  for (int i = 0; i < kDepth; ++i) file.end_item().end_sequence();
+  file.image(8, 8, "1").native_pixels(ramp(64));
+  expect_clean_error(write(dir, "nested.dcm", file), StatusCode::kInvalidData);
+}
+
+TEST(HostileDicom, BinaryAttributeUnderAnotherVrIsInvalidData) {
+  // Samples per Pixel (US) written as SL: GDCM would abort on an assertion reading it.
+  TempDir dir;
+  DicomBytes file;
+  file.element(0x0028, 0x0002, "SL", std::string("\x01\x00", 2));
+  file.text(0x0028, 0x0004, "CS", "MONOCHROME2").us(0x0028, 0x0010, 8).us(0x0028, 0x0011, 8);
+  file.us(0x0028, 0x0100, 8).us(0x0028, 0x0101, 8).us(0x0028, 0x0102, 7).us(0x0028, 0x0103, 0);
+  file.native_pixels(ramp(64));
+  const ChildOutcome outcome =
+      expect_clean_error(write(dir, "vr.dcm", file), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("SamplesPerPixel has the VR SL where DICOM says US"),
+            std::string::npos)
+      << outcome.text;
+}
+
+TEST(HostileDicom, ElementWithoutAValidVrIsInvalidData) {
+  // "( " names no VR: DCMTK and GDCM would read the rest of the file differently.
+  TempDir dir;
+  DicomBytes file;
+  file.image(8, 8, "1").element(0x3900, 0x0100, "( ", "ab").native_pixels(ramp(64));
+  const ChildOutcome outcome =
+      expect_clean_error(write(dir, "vr.dcm", file), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("(3900,0100) has no valid VR"), std::string::npos) << outcome.text;
+}
+
+TEST(HostileDicom, ImagePixelValuesOutOfRangeAreInvalidData) {
+  // GDCM aborts on a Planar Configuration of 2; the others are as impossible.
+  TempDir dir;
+  for (const auto& [element, value, reason] :
+       {std::tuple{std::uint16_t(0x0006), std::uint16_t(2), "Planar Configuration is 2"},
+        std::tuple{std::uint16_t(0x0002), std::uint16_t(9), "Samples per Pixel is 9"},
+        std::tuple{std::uint16_t(0x0101), std::uint16_t(12), "Bits Stored is 12"}}) {
+    DicomBytes file;
+    file.image(8, 8, "1");
+    std::string bytes = file.native_pixels(ramp(64)).bytes();
+    // Replace the value of the element in the image module (group 0028, VR US).
+    const std::string tag{'\x28', '\x00', char(element & 0xff), char(element >> 8), 'U', 'S'};
+    std::size_t at = bytes.find(tag);
+    if (at == std::string::npos) {
+      at = bytes.find(std::string{'\x28', '\x00', '\x08', '\x00'});  // before Number of Frames
+      bytes.insert(at, tag + std::string("\x02\x00\x00\x00", 4));
+    }
+    bytes[at + 8] = char(value & 0xff);
+    bytes[at + 9] = char(value >> 8);
+    const ChildOutcome outcome =
+        expect_clean_error(write_file(dir / "range.dcm", bytes), StatusCode::kInvalidData);
+    EXPECT_NE(outcome.text.find(reason), std::string::npos) << outcome.text;
+  }
+}
+
+TEST(HostileDicom, NegativePhysicalDeltaUsesItsMagnitudeWithAWarning) {
+  TempDir dir;
+  const Result<CineLoop> loop =
+      load(write(dir, "negative.dcm", calibrated_loop(-0.01, 0.02, "40")), no_sidecar());
+  ASSERT_TRUE(loop.ok()) << loop.status().to_string();
+  ASSERT_TRUE(loop->calibration().spacing_mm);
+  EXPECT_NEAR((*loop->calibration().spacing_mm)[0], 0.1, 1e-12);
+  bool warned = false;
+  for (const std::string& w : loop->warnings()) warned |= w.find("negative") != std::string::npos;
+  EXPECT_TRUE(warned);
+}
+
+TEST(HostileDicom, NanOrZeroPhysicalDeltaGivesNoCalibration) {
+  TempDir dir;
+  for (double delta : {std::nan(""), 0.0, double(INFINITY)}) {
+    const Result<CineLoop> loop =
+        load(write(dir, "nan.dcm", calibrated_loop(delta, 0.02, "40")), no_sidecar());
+    ASSERT_TRUE(loop.ok()) << loop.status().to_string();
+    EXPECT_EQ(loop->calibration().source, CalibrationSource::kNone) << delta;
+    EXPECT_FALSE(loop->calibration().spacing_mm) << delta;
+  }
+}
+
+TEST(HostileDicom, NegativeZeroOrNanFrameTimeGivesNoTiming) {
+  TempDir dir;
+  for (const char* frame_time : {"-40", "0", "NaN", "1e999"}) {
+    const Result<CineLoop> loop =
+        load(write(dir, "time.dcm", calibrated_loop(0.01, 0.02, frame_time)), no_sidecar());
+    ASSERT_TRUE(loop.ok()) << frame_time << ": " << loop.status().to_string();
+    EXPECT_FALSE(loop->has_timing()) << frame_time;
+    bool warned = false;
+    for (const std::string& w : loop->warnings()) warned |= w.find("no frame timing") == 0;
+    EXPECT_TRUE(warned) << frame_time;
+  }
+}
+
+}  // namespace
+}  // namespace dynamus::imaging
