@@ -1,12 +1,40 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test. Real-data tests read ../shared/realdata (or
 # $DYNAMUS_REALDATA) and skip, saying so, where it is absent.
+#
+# scripts/test.sh --sanitize builds build-asan/ instead (AddressSanitizer + UndefinedBehaviorSanitizer
+# + LeakSanitizer, cmake -DDYNAMUS_SANITIZE=ON) and runs the whole suite there, viewer included;
+# see the Sanitizers section of docs/architecture.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+build=build
+timeout=600
+case "${1:-}" in
+  "") ;;
+  # Under ASan the slowest phantom test (MusclePhantom accuracy sweep) takes ~10 min alone.
+  --sanitize) build=build-asan timeout=1800 ;;
+  *)
+    echo "usage: scripts/test.sh [--sanitize]" >&2
+    exit 2
+    ;;
+esac
+
 scripts/setup.sh
-cd build
-ctest --output-on-failure --parallel "${DYNAMUS_TEST_JOBS:-$(nproc)}" --timeout 600
+if [ "$build" = build-asan ]; then
+  # Debug (assert() on) at -O1, see cmake/DynamusSanitize.cmake; no benchmarks (not run by ctest).
+  launcher=()
+  command -v ccache >/dev/null &&
+    launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDYNAMUS_SANITIZE=ON \
+    -DDYNAMUS_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null
+  cmake --build build-asan --parallel "${DYNAMUS_BUILD_JOBS:-$(nproc)}"
+fi
+cd "$build"
+ctest --output-on-failure --parallel "${DYNAMUS_TEST_JOBS:-$(nproc)}" --timeout "$timeout"
 cd ..
-# Each libFuzzer harness for a short smoke run after replaying every kept regression input and
-# seed (tests/fuzz/; docs/fuzzing.md); a crash fails the run.
-scripts/fuzz.sh --time "${DYNAMUS_FUZZ_SMOKE_SECONDS:-12}"
+if [ "$build" = build ]; then
+  # Each libFuzzer harness for a short smoke run after replaying every kept regression input and
+  # seed (tests/fuzz/; docs/fuzzing.md); a crash fails the run.
+  scripts/fuzz.sh --time "${DYNAMUS_FUZZ_SMOKE_SECONDS:-12}"
+fi
