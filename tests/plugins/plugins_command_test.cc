@@ -54,6 +54,7 @@ TEST(PluginsCommand, ListsTheExamplesWithoutEnvironmentAndTheFixturesRejectedWit
   }
   EXPECT_EQ(kinds, (std::map<std::string, std::string>{{"example-echogenicity", "detector"},
                                                        {"example-farneback", "tracker"},
+                                                       {"fixture-crashing", "tracker"},
                                                        {"fixture-failing", "tracker"},
                                                        {"fixture-throwing", "detector"}}));
   for (const auto& r : listed["rejected"]) {
@@ -173,8 +174,12 @@ TEST(PluginsCommand, AnUnknownOrRejectedNameIsAUsageError) {
   EXPECT_NE(run.out.find("unknown tracker 'fixture-bad-abi'"), std::string::npos) << run.out;
 }
 
-// One study the failing tracker refuses (320 px wide) and one it tracks (a 280 px simulation).
-TEST(PluginsCommand, ABatchRecordsThePluginsFailureAndGoesOn) {
+// Two studies: one the fixture trackers refuse or crash on (320 px wide) and one they track (a
+// 280 px simulation). The batch records the failure, naming the plugin or the signal, and goes on.
+class PluginBatch : public ::testing::TestWithParam<std::pair<const char*, const char*>> {};
+
+TEST_P(PluginBatch, RecordsThePluginsFailureAndGoesOn) {
+  const auto [tracker, reason] = GetParam();
   testing::TempDir dir;
   fs::create_directories(dir / "in");
   fs::copy_file(kSample, dir / "in" / "wide.dcm");
@@ -184,7 +189,7 @@ TEST(PluginsCommand, ABatchRecordsThePluginsFailureAndGoesOn) {
             0);
   const CommandRun run =
       run_with_fixtures("batch " + shell_quoted(dir / "in") + " -o " + shell_quoted(dir / "out") +
-                        " --jobs 1 --tracker fixture-failing");
+                        " --jobs 1 --tracker " + tracker);
   EXPECT_EQ(run.exit_code, 1) << run.out;
   const nlohmann::json summary = read_json(dir / "out" / "summary.json");
   std::map<std::string, nlohmann::json> studies;
@@ -193,9 +198,17 @@ TEST(PluginsCommand, ABatchRecordsThePluginsFailureAndGoesOn) {
   ASSERT_EQ(studies.size(), 2u) << summary.dump(2);
   EXPECT_EQ(studies["narrow"]["status"], "done") << studies["narrow"].dump(2);
   EXPECT_EQ(studies["wide"]["status"], "failed");
-  EXPECT_NE(studies["wide"].dump().find("fixture-failing"), std::string::npos)
-      << studies["wide"].dump(2);
+  EXPECT_NE(studies["wide"].dump().find(reason), std::string::npos) << studies["wide"].dump(2);
+  int results = 0;  // only the tracked study has a folder; nothing half-written for the other
+  for (const auto& entry : fs::recursive_directory_iterator(dir / "out" / "studies"))
+    results += entry.path().filename() == "result.json";
+  EXPECT_EQ(results, 1);
 }
+
+INSTANTIATE_TEST_SUITE_P(FailingAndCrashing, PluginBatch,
+                         ::testing::Values(std::pair{"fixture-failing", "fixture-failing"},
+                                           std::pair{"fixture-crashing",
+                                                     "worker killed by signal 11"}));
 
 }  // namespace
 }  // namespace dynamus
