@@ -138,6 +138,35 @@ HeaderText read_header_text(const std::filesystem::path& path, Container contain
 // ElementDataFile line, parses the pixel data as header lines. Both are refused before ITK reads.
 constexpr std::size_t kMaxMetaIoKeyChars = 254;
 
+// MetaIO reads a data file name holding '%' as a printf pattern and its numbers, "PATTERN MIN MAX
+// STEP", and reads past its word array when that is not what follows (found by fuzzing,
+// tests/fuzz/regressions/metaimage/). A file name is printable text; a pattern has its numbers.
+Status check_data_file_value(std::string_view value) {
+  value = trim(value);
+  for (const char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\t') || byte == 0x7f) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("MetaImage ElementDataFile holds a control character (0x{:02x})",
+                                unsigned(byte)));
+    }
+  }
+  if (value.find('%') == std::string_view::npos) return ok_status();
+  std::vector<std::string_view> words;
+  for (std::size_t start = 0; start < value.size();) {
+    const std::size_t end = std::min(value.find_first_of(" \t", start), value.size());
+    if (end > start) words.push_back(value.substr(start, end - start));
+    start = end + 1;
+  }
+  const bool numbers =
+      words.size() == 4 && parse_count(words[1]) && parse_count(words[2]) && parse_count(words[3]);
+  if (!numbers) {
+    return Status(StatusCode::kInvalidData,
+                  "MetaImage ElementDataFile is a file pattern without its MIN MAX STEP numbers");
+  }
+  return ok_status();
+}
+
 Status check_metaimage_header(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::string line;
@@ -157,7 +186,11 @@ Status check_metaimage_header(const std::filesystem::path& path) {
                         "(is the ElementDataFile line missing?)",
                         key.size(), kMaxMetaIoKeyChars));
       }
-      if (key == "ElementDataFile") return ok_status();
+      if (key == "ElementDataFile") {
+        const std::size_t equals = part.find_first_of("=:");
+        return check_data_file_value(equals == std::string_view::npos ? std::string_view()
+                                                                      : part.substr(equals + 1));
+      }
       rest.remove_prefix(std::min(end + 1, rest.size()));
     }
   }
