@@ -1,25 +1,32 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer harnesses of tests/fuzz/ (docs/fuzzing.md).
 #
-#   scripts/fuzz.sh [--time SECONDS] [HARNESS...]
+#   scripts/fuzz.sh [--time SECONDS] [--runs N] [--seed S] [HARNESS...]
 #
 # Installs clang and libFuzzer when missing, configures and builds build-fuzz/ (clang, ASan +
 # UBSan, only the libraries the harnesses need), seeds each corpus from the real data
 # (../shared/realdata, or $DYNAMUS_REALDATA) and tests/fuzz/regressions/<harness>/, then runs each
-# harness for SECONDS (default 60) at low priority with bounded memory. Prints executions, corpus
-# inputs and crashes per harness; exits 1 when a harness found a crash (the input is kept in
-# build-fuzz/fuzz/<harness>/artifacts/ to minimise and keep as a regression).
+# harness at low priority with bounded memory for SECONDS (default 60) or N executions, whichever
+# ends first. --seed S fixes libFuzzer's random choices, so that --runs from a fresh corpus tries
+# the same inputs every time: scripts/test.sh's smoke run is reproducible, and new crashes are
+# found by longer runs here. Prints executions, corpus inputs and crashes per harness; exits 1
+# when a harness found a crash (the input is kept in build-fuzz/fuzz/<harness>/artifacts/ to
+# minimise and keep as a regression).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 all_harnesses=(dicom metaimage video sidecar manifest analysis)
 seconds=60
+runs=-1   # libFuzzer: no limit
+seed=0    # libFuzzer: a random seed
 harnesses=()
 while (($#)); do
   case "$1" in
     --time) seconds="$2"; shift 2 ;;
     --time=*) seconds="${1#--time=}"; shift ;;
-    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --seed) seed="$2"; shift 2 ;;
+    -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) harnesses+=("$1"); shift ;;
   esac
@@ -124,7 +131,7 @@ for harness in "${harnesses[@]}"; do
   # every memory error. Each input gets 25 s, 2 GB resident and 1 GB per allocation at most.
   status=0
   ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}" nice -n 10 "$build/bin/fuzz_$harness" \
-    -max_total_time="$seconds" -max_len="$max_len" -timeout=25 -rss_limit_mb=2048 \
+    -max_total_time="$seconds" -runs="$runs" -seed="$seed" -max_len="$max_len" -timeout=25 -rss_limit_mb=2048 \
     -malloc_limit_mb=1024 -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
     "$work/corpus" "$seeds" >"$log" 2>&1 || status=$?
   executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

@@ -34,7 +34,7 @@ cd "$build"
 ctest --output-on-failure --parallel "${DYNAMUS_TEST_JOBS:-$(nproc)}" --timeout "$timeout"
 cd ..
 if [ "$build" = build ]; then
-  # Each libFuzzer harness for a short smoke run after replaying every kept regression input and
-  # seed (tests/fuzz/; docs/fuzzing.md); a crash fails the run.
-  scripts/fuzz.sh --time "${DYNAMUS_FUZZ_SMOKE_SECONDS:-12}"
+  # Each libFuzzer harness replays every kept regression input and seed, then runs a short,
+  # reproducible smoke run (fixed seed and count; tests/fuzz/, docs/fuzzing.md); a crash fails.
+  scripts/fuzz.sh --seed 1 --runs "${DYNAMUS_FUZZ_SMOKE_RUNS:-5000}" --time 120
 fi

@@ -178,6 +178,20 @@ TEST(HostileDicom, ElementWithoutAValidVrIsInvalidData) {
   EXPECT_NE(outcome.text.find("(3900,0100) has no valid VR"), std::string::npos) << outcome.text;
 }
 
+TEST(HostileDicom, FileMetaElementWithoutAValidVrIsInvalidData) {
+  // The file meta group is always explicit VR: GDCM asserts on "U~" there (found by the fuzz
+  // smoke run; the fuzzed file came from the real data, so this test stands for it).
+  TempDir dir;
+  DicomBytes file;
+  std::string bytes = file.image(8, 8, "1").native_pixels(ramp(64)).bytes();
+  const std::size_t at = bytes.find(std::string{'\x02', '\x00', '\x10', '\x00', 'U', 'I'});
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 5] = '~';
+  const ChildOutcome outcome =
+      expect_clean_error(write_file(dir / "meta_vr.dcm", bytes), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("(0002,0010) has no valid VR"), std::string::npos) << outcome.text;
+}
+
 TEST(HostileDicom, ImagePixelValuesOutOfRangeAreInvalidData) {
   // GDCM aborts on a Planar Configuration of 2; the others are as impossible.
   TempDir dir;

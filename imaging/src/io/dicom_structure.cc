@@ -4,6 +4,7 @@
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcdict.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcmetinf.h>
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
 #include <dcmtk/dcmdata/dcpxitem.h>
@@ -107,12 +108,11 @@ bool structural(const DcmVR& vr) {
 }
 
 // The first standard attribute whose VR in the file contradicts the dictionary in a way that
-// matters (see structural()), or in an explicit-VR data set no valid VR at all; UN, private and
-// unknown tags are not judged against the dictionary.
-Status check_vrs(DcmDataset& dataset) {
-  const bool explicit_vr = DcmXfer(dataset.getOriginalXfer()).isExplicitVR();
+// matters (see structural()), or in an explicit-VR data set (the file meta group always is one)
+// no valid VR at all; UN, private and unknown tags are not judged against the dictionary.
+Status check_vrs(DcmItem& item, bool explicit_vr) {
   DcmStack stack;
-  while (dataset.nextObject(stack, OFTrue).good()) {
+  while (item.nextObject(stack, OFTrue).good()) {
     DcmObject* object = stack.top();
     const DcmTagKey key = object->getTag().getXTag();
     // Characters that name no VR: DCMTK guesses a length field, GDCM reads on differently and
@@ -245,7 +245,9 @@ Status check_dicom_structure(const std::filesystem::path& path) {
     return Status(StatusCode::kInvalidData,
                   fmt::format("broken DICOM structure: {}", condition.text()));
   }
-  DYNAMUS_RETURN_IF_ERROR(check_vrs(*file.getDataset()));
+  DYNAMUS_RETURN_IF_ERROR(check_vrs(*file.getMetaInfo(), true));
+  DYNAMUS_RETURN_IF_ERROR(
+      check_vrs(*file.getDataset(), DcmXfer(file.getDataset()->getOriginalXfer()).isExplicitVR()));
   DYNAMUS_RETURN_IF_ERROR(check_image_module(*file.getDataset()));
   return check_jpeg_frames(*file.getDataset());
 }
