@@ -26,12 +26,11 @@ class TearFinder final : public Detector {
   }
 };
 
+// The built-in detector's name and the detectors registered from outside (plugins).
 NamedRegistry<DetectorFactory>& registry() {
-  static NamedRegistry<DetectorFactory> instance;
+  static NamedRegistry<DetectorFactory> instance({"default"});
   return instance;
 }
-
-const std::vector<std::string> kBuiltInDetectors = {"default"};
 
 PointMm centroid(const std::vector<PointMm>& polygon) {
   PointMm sum;
@@ -48,14 +47,10 @@ double distance_mm(const PointMm& a, const PointMm& b) {
 
 }  // namespace
 
-std::vector<std::string> detector_names() {
-  std::vector<std::string> names = kBuiltInDetectors;
-  for (std::string& name : registry().names()) names.push_back(std::move(name));
-  return names;
-}
+std::vector<std::string> detector_names() { return registry().names(); }
 
 Status register_detector(const std::string& name, DetectorFactory factory) {
-  return registry().add(name, std::move(factory), kBuiltInDetectors);
+  return registry().add(name, std::move(factory));
 }
 
 Result<std::unique_ptr<Detector>> create_detector(std::string_view name) {

@@ -33,29 +33,16 @@ struct Grid {
   std::vector<cv::Point2f> nodes;
 };
 
-Result<Grid> make_grid(int width_px, int height_px, int step_px) {
-  if (step_px < 1) return Status(StatusCode::kInvalidArgument, "grid step must be positive");
-  Grid grid{(width_px - 1) / step_px, (height_px - 1) / step_px, {}};
-  if (grid.cols < 2 || grid.rows < 2) {
-    return Status(StatusCode::kInvalidArgument,
-                  fmt::format("a {}x{} frame is too small for a grid step of {} px", width_px,
-                              height_px, step_px));
-  }
+Result<Grid> make_grid(std::span<const std::uint8_t> from, std::span<const std::uint8_t> to,
+                       int width_px, int height_px, int step_px) {
+  DYNAMUS_ASSIGN_OR_RETURN(const FlowField field,
+                           node_grid(from, to, width_px, height_px, step_px));
+  Grid grid{field.cols, field.rows, {}};
   for (int r = 0; r < grid.rows; ++r) {
-    for (int c = 0; c < grid.cols; ++c) {
-      grid.nodes.emplace_back(float(step_px * (c + 1)), float(step_px * (r + 1)));
-    }
+    for (int c = 0; c < grid.cols; ++c)
+      grid.nodes.emplace_back(field.node_x_px(c), field.node_y_px(r));
   }
   return grid;
-}
-
-Status check_frames(std::span<const std::uint8_t> from, std::span<const std::uint8_t> to,
-                    int width_px, int height_px) {
-  const std::size_t size = std::size_t(width_px) * std::size_t(height_px);
-  if (width_px <= 0 || height_px <= 0 || from.size() != size || to.size() != size) {
-    return Status(StatusCode::kInvalidArgument, "frames do not match the given size");
-  }
-  return ok_status();
 }
 
 class GridLucasKanade final : public Tracker {
@@ -65,8 +52,7 @@ class GridLucasKanade final : public Tracker {
   Result<FlowField> track(std::span<const std::uint8_t> from, std::span<const std::uint8_t> to,
                           int width_px, int height_px, int step_px,
                           const FlowField* prediction) const override {
-    DYNAMUS_RETURN_IF_ERROR(check_frames(from, to, width_px, height_px));
-    DYNAMUS_ASSIGN_OR_RETURN(const Grid grid, make_grid(width_px, height_px, step_px));
+    DYNAMUS_ASSIGN_OR_RETURN(const Grid grid, make_grid(from, to, width_px, height_px, step_px));
     const cv::Mat a = as_mat(from, width_px, height_px), b = as_mat(to, width_px, height_px);
     const cv::TermCriteria criteria(cv::TermCriteria::COUNT | cv::TermCriteria::EPS, kIterations,
                                     kEpsilonPx);
@@ -123,8 +109,7 @@ class DenseOpenCv final : public Tracker {
   Result<FlowField> track(std::span<const std::uint8_t> from, std::span<const std::uint8_t> to,
                           int width_px, int height_px, int step_px,
                           const FlowField* /*prediction: not used*/) const override {
-    DYNAMUS_RETURN_IF_ERROR(check_frames(from, to, width_px, height_px));
-    DYNAMUS_ASSIGN_OR_RETURN(const Grid grid, make_grid(width_px, height_px, step_px));
+    DYNAMUS_ASSIGN_OR_RETURN(const Grid grid, make_grid(from, to, width_px, height_px, step_px));
     const cv::Mat a = as_mat(from, width_px, height_px), b = as_mat(to, width_px, height_px);
     cv::Mat flow;
     if (method_ == Method::kFarneback) {
@@ -154,14 +139,12 @@ Result<std::unique_ptr<Tracker>> make_dense(DenseOpenCv::Method method, const ch
   return std::unique_ptr<Tracker>(std::make_unique<DenseOpenCv>(method, name));
 }
 
-// The trackers registered from outside (plugins).
+// The built-in trackers' names and the trackers registered from outside (plugins).
 NamedRegistry<TrackerFactory>& registry() {
-  static NamedRegistry<TrackerFactory> instance;
+  static NamedRegistry<TrackerFactory> instance(
+      {"default", "farneback", "dis-ultrafast", "dis-fast", "dis-medium"});
   return instance;
 }
-
-const std::vector<std::string> kBuiltInTrackers = {"default", "farneback", "dis-ultrafast",
-                                                   "dis-fast", "dis-medium"};
 
 }  // namespace
 
@@ -187,14 +170,29 @@ void repair_untrusted(FlowField& field) {
   }
 }
 
-std::vector<std::string> tracker_names() {
-  std::vector<std::string> names = kBuiltInTrackers;
-  for (std::string& name : registry().names()) names.push_back(std::move(name));
-  return names;
+Result<FlowField> node_grid(std::span<const std::uint8_t> from, std::span<const std::uint8_t> to,
+                            int width_px, int height_px, int step_px) {
+  const std::size_t size = std::size_t(width_px) * std::size_t(height_px);
+  if (width_px <= 0 || height_px <= 0 || from.size() != size || to.size() != size) {
+    return Status(StatusCode::kInvalidArgument, "frames do not match the given size");
+  }
+  if (step_px < 1) return Status(StatusCode::kInvalidArgument, "grid step must be positive");
+  FlowField field;
+  field.step_px = step_px;
+  field.cols = (width_px - 1) / step_px;
+  field.rows = (height_px - 1) / step_px;
+  if (field.cols < 2 || field.rows < 2) {
+    return Status(StatusCode::kInvalidArgument,
+                  fmt::format("a {}x{} frame is too small for a grid step of {} px", width_px,
+                              height_px, step_px));
+  }
+  return field;
 }
 
+std::vector<std::string> tracker_names() { return registry().names(); }
+
 Status register_tracker(const std::string& name, TrackerFactory factory) {
-  return registry().add(name, std::move(factory), kBuiltInTrackers);
+  return registry().add(name, std::move(factory));
 }
 
 Result<std::unique_ptr<Tracker>> create_tracker(std::string_view name) {

@@ -20,20 +20,8 @@ class PluginTracker final : public imaging::Tracker, private PluginInstance<Dyna
                                    std::span<const std::uint8_t> to, int width_px, int height_px,
                                    int step_px,
                                    const imaging::FlowField* prediction) const override {
-    const std::size_t pixels =
-        std::size_t(std::max(width_px, 0)) * std::size_t(std::max(height_px, 0));
-    if (pixels == 0 || from.size() != pixels || to.size() != pixels || step_px < 1) {
-      return Status(StatusCode::kInvalidArgument, "frames do not match the given size");
-    }
-    imaging::FlowField field;
-    field.step_px = step_px;
-    field.cols = (width_px - 1) / step_px;
-    field.rows = (height_px - 1) / step_px;
-    if (field.cols < 2 || field.rows < 2) {
-      return Status(StatusCode::kInvalidArgument,
-                    fmt::format("a {}x{} frame is too small for a grid step of {} px", width_px,
-                                height_px, step_px));
-    }
+    DYNAMUS_ASSIGN_OR_RETURN(imaging::FlowField field,
+                             imaging::node_grid(from, to, width_px, height_px, step_px));
     const std::size_t nodes = std::size_t(field.cols) * std::size_t(field.rows);
     field.dx_px.assign(nodes, NAN);
     field.dy_px.assign(nodes, NAN);

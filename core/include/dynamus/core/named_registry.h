@@ -17,10 +17,12 @@ namespace dynamus {
 template <typename Factory>
 class NamedRegistry {
  public:
-  // `taken`: the names already used by the library's own algorithms.
-  Status add(const std::string& name, Factory factory, const std::vector<std::string>& taken) {
+  // `built_in`: the names of the library's own algorithms, which cannot be added.
+  explicit NamedRegistry(std::vector<std::string> built_in) : built_in_(std::move(built_in)) {}
+
+  Status add(const std::string& name, Factory factory) {
     const std::lock_guard lock(mutex_);
-    const bool used = std::find(taken.begin(), taken.end(), name) != taken.end() ||
+    const bool used = std::find(built_in_.begin(), built_in_.end(), name) != built_in_.end() ||
                       std::any_of(entries_.begin(), entries_.end(),
                                   [&](const auto& entry) { return entry.first == name; });
     if (name.empty()) return Status(StatusCode::kInvalidArgument, "the name is empty");
@@ -28,10 +30,10 @@ class NamedRegistry {
     entries_.emplace_back(name, std::move(factory));
     return ok_status();
   }
-  // In the order added.
+  // The built-in names, then the added ones in the order added.
   std::vector<std::string> names() const {
     const std::lock_guard lock(mutex_);
-    std::vector<std::string> names;
+    std::vector<std::string> names = built_in_;
     for (const auto& entry : entries_) names.push_back(entry.first);
     return names;
   }
@@ -45,6 +47,7 @@ class NamedRegistry {
   }
 
  private:
+  const std::vector<std::string> built_in_;
   mutable std::mutex mutex_;
   std::vector<std::pair<std::string, Factory>> entries_;
 };

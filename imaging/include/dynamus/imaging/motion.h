@@ -66,6 +66,12 @@ class Tracker {
   virtual const PluginInfo* plugin() const { return nullptr; }
 };
 
+// The grid a tracker fills for a frame pair (step, cols, rows; no values yet), or
+// kInvalidArgument when the frames do not match the size, the step is not positive or fewer than
+// 2x2 nodes fit. Every tracker, in the tree or from a plugin, checks its input with it.
+Result<FlowField> node_grid(std::span<const std::uint8_t> from, std::span<const std::uint8_t> to,
+                            int width_px, int height_px, int step_px);
+
 // "default" (speckle-tuned grid Lucas-Kanade with forward-backward consistency), the OpenCV
 // references "farneback", "dis-ultrafast", "dis-fast", "dis-medium", and any registered tracker.
 // kInvalidArgument otherwise.
