@@ -8,146 +8,48 @@
 #include <dcmtk/config/osconfig.h>  // must precede the other DCMTK headers
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
-#include <dcmtk/dcmdata/dcitem.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <string>
 #include <vector>
 
 #include "dynamus/imaging/load.h"
-#include "dynamus/imaging/write.h"
 #include "run_dynamus.h"
+#include "synthetic_patient.h"
 #include "temp_dir.h"
 
 namespace dynamus {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr int kBannerPx = 40;
-// What must not leave: the patient's name (family and given), ID, birth date, the accession
-// number and the institution; the source's Study Instance UID.
-const char* const kFamily = "QUIXOTE";
-const char* const kGiven = "MARGARITA";
-const char* const kPatientId = "PID90210ZX";
-const char* const kIdentifiers[] = {kFamily,
-                                    kGiven,
-                                    kPatientId,
-                                    "19580317",
-                                    "ACC554433",
-                                    "ELSEWHERE",
-                                    "1.2.826.0.1.3680043.9.7777.1"};
-
-std::string upper(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return char(std::toupper(c)); });
-  return text;
-}
-
-// The file as searchable text: the PDF through pdftotext (its text streams are compressed),
-// anything else as its bytes; upper case, since a report may spell the name differently.
-std::string searchable(const fs::path& file) {
-  if (file.extension() == ".pdf") {
-    return upper(testing::run_command("pdftotext " + shell_quoted(file) + " -").out);
-  }
-  std::ifstream stream(file, std::ios::binary);
-  return upper(std::string(std::istreambuf_iterator<char>(stream), {}));
-}
-
-// Every identifier found in any file under `dir`, as "file: identifier".
-std::vector<std::string> identifiers_in(const fs::path& dir) {
-  std::vector<std::string> found;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    const std::string text = searchable(entry.path());
-    for (const char* identifier : kIdentifiers) {
-      if (text.find(identifier) != std::string::npos)
-        found.push_back(fs::relative(entry.path(), dir).string() + ": " + identifier);
-    }
-  }
-  return found;
-}
+using testing::kBannerPx;
+using testing::kPatientFamily;
+using testing::kPatientIdentifiers;
+using testing::patient_identifiers_in;
+using testing::searchable;
+using testing::SyntheticPatient;
+using testing::upper;
 
 bool any_in(const std::vector<std::string>& found, const std::string& file) {
   return std::any_of(found.begin(), found.end(),
                      [&](const std::string& f) { return f.starts_with(file + ":"); });
 }
 
-void set(DcmItem& item, const DcmTagKey& key, const char* value) {
-  ASSERT_TRUE(item.putAndInsertString(key, value).good());
-}
-
-// The simulator's loop under a banner of burned-in patient text, as the DICOM file of a scanner
-// that calibrates only the image below the banner: `dir`/QUIXOTE_MARGARITA.dcm.
-struct Patient {
-  fs::path dicom;
-  imaging::CineLoop region;  // the loop as loaded, i.e. cropped to the calibrated region
-};
-
-Patient make_patient(const fs::path& dir) {
+// The simulator's full tear, 12 frames of 320 x 240, as the synthetic patient's DICOM file.
+std::optional<SyntheticPatient> make_patient(const fs::path& dir) {
   EXPECT_EQ(run_dynamus("simulate --scenario full-tear --seed 3 --frames 12 --size 320x240 -o " +
                         shell_quoted(dir / "sim"))
                 .exit_code,
             0);
   Result<imaging::CineLoop> simulated = imaging::load(dir / "sim.dcm");
   EXPECT_TRUE(simulated.ok()) << simulated.status().to_string();
-  const imaging::CineLoop& loop = *simulated;
-  imaging::CineLoop::Parts parts;
-  parts.width_px = loop.width_px();
-  parts.height_px = loop.height_px() + kBannerPx;
-  parts.frame_count = loop.frame_count();
-  parts.timing = loop.timing();
-  parts.calibration = loop.calibration();
-  parts.region_px = {0, 0, parts.width_px - 1, parts.height_px - 1};
-  parts.source.width_px = parts.width_px;
-  parts.source.height_px = parts.height_px;
-  const std::string banner =
-      std::string(kFamily) + " " + kGiven + "  " + kPatientId + "  17.03.1958";
-  for (int f = 0; f < loop.frame_count(); ++f) {
-    cv::Mat frame(parts.height_px, parts.width_px, CV_8UC1, cv::Scalar(0));
-    cv::putText(frame, banner, {4, 26}, cv::FONT_HERSHEY_SIMPLEX, 0.45, cv::Scalar(255), 1);
-    const cv::Mat image(loop.height_px(), loop.width_px(), CV_8UC1,
-                        const_cast<std::uint8_t*>(loop.frame(f).data()));
-    image.copyTo(frame(cv::Rect(0, kBannerPx, loop.width_px(), loop.height_px())));
-    parts.pixels.insert(parts.pixels.end(), frame.datastart, frame.dataend);
-  }
-  Result<imaging::CineLoop> bannered = imaging::CineLoop::create(std::move(parts));
-  EXPECT_TRUE(bannered.ok()) << bannered.status().to_string();
-  const fs::path written = dir / "written.dcm";
-  imaging::DicomCineIdentity identity;
-  identity.patient_name = std::string(kFamily) + "^" + kGiven;
-  identity.patient_id = kPatientId;
-  identity.study_uid = kIdentifiers[6];
-  identity.uid_seed = "anonymize-test";
-  identity.institution = "St Elsewhere Hospital";
-  EXPECT_TRUE(imaging::write_dicom(*bannered, identity, written).ok());
-
-  // The scanner's calibrated region starts below the banner; the rest of the patient's header.
-  DcmFileFormat file;
-  EXPECT_TRUE(file.loadFile(written.c_str()).good());
-  DcmDataset& data = *file.getDataset();
-  DcmItem* region = nullptr;
-  EXPECT_TRUE(data.findAndGetSequenceItem(DCM_SequenceOfUltrasoundRegions, region, 0).good());
-  if (region != nullptr) {
-    EXPECT_TRUE(region->putAndInsertUint32(DCM_RegionLocationMinY0, kBannerPx).good());
-  }
-  set(data, DCM_PatientBirthDate, "19580317");
-  set(data, DCM_AccessionNumber, "ACC554433");
-  set(data, DCM_StudyDate, "20261130");
-  set(data, DCM_ReferringPhysicianName, "ELSEWHERE^DOCTOR");
-  const fs::path dicom = dir / "in" / (std::string(kFamily) + "_" + kGiven + ".dcm");
-  fs::create_directories(dicom.parent_path());
-  EXPECT_TRUE(file.saveFile(dicom.c_str(), EXS_LittleEndianExplicit).good());
-  Result<imaging::CineLoop> cropped = imaging::load(dicom);
-  EXPECT_TRUE(cropped.ok()) << cropped.status().to_string();
-  return {dicom, *cropped};
+  if (!simulated.ok()) return std::nullopt;
+  return testing::write_synthetic_patient(dir, *simulated);
 }
 
 // The rendered frame's image part is the region enlarged by nearest neighbour: of the grey pixels
@@ -175,24 +77,27 @@ void expect_only_the_region(const fs::path& png, const imaging::CineLoop& region
 
 TEST(Anonymize, AnalyzeLeavesNoIdentifierInAnyOutputAndExportsOnlyTheRegion) {
   testing::TempDir dir;
-  const Patient patient = make_patient(dir.path());
+  const std::optional<SyntheticPatient> made = make_patient(dir.path());
+  ASSERT_TRUE(made);
+  const SyntheticPatient& patient = *made;
   ASSERT_EQ(patient.region.height_px(), 240) << "the banner is outside the calibrated region";
   const std::string analyze = "analyze " + shell_quoted(patient.dicom) + " --report --dicom -o ";
 
   const CommandRun plain = run_dynamus(analyze + shell_quoted(dir / "plain"));
   ASSERT_EQ(plain.exit_code, 0);
-  const std::vector<std::string> shown = identifiers_in(dir / "plain");
+  const std::vector<std::string> shown = patient_identifiers_in(dir / "plain");
   for (const char* file : {"result.json", "report.html", "dicom/sc.dcm", "dicom/sr.dcm"})
     EXPECT_TRUE(any_in(shown, file)) << file << " names the patient without --anonymize";
   if (testing::have_tool("pdftotext")) {
     EXPECT_TRUE(any_in(shown, "report.pdf"));
   }
-  EXPECT_NE(upper(plain.out).find(kFamily), std::string::npos) << "the findings name the file";
+  EXPECT_NE(upper(plain.out).find(kPatientFamily), std::string::npos)
+      << "the findings name the file";
 
   const CommandRun anonymous = run_dynamus(analyze + shell_quoted(dir / "anon") + " --anonymize");
   ASSERT_EQ(anonymous.exit_code, 0);
-  for (const std::string& found : identifiers_in(dir / "anon")) ADD_FAILURE() << found;
-  for (const char* identifier : kIdentifiers)
+  for (const std::string& found : patient_identifiers_in(dir / "anon")) ADD_FAILURE() << found;
+  for (const char* identifier : kPatientIdentifiers)
     EXPECT_EQ(upper(anonymous.out).find(identifier), std::string::npos)
         << "findings: " << identifier;
 
@@ -226,10 +131,12 @@ TEST(Anonymize, AnalyzeLeavesNoIdentifierInAnyOutputAndExportsOnlyTheRegion) {
 
 TEST(Anonymize, BatchLeavesNoIdentifierInTheLedgerSummaryOrStudyFolders) {
   testing::TempDir dir;
-  const Patient patient = make_patient(dir.path());
+  const std::optional<SyntheticPatient> made = make_patient(dir.path());
+  ASSERT_TRUE(made);
+  const SyntheticPatient& patient = *made;
   // A corrupt copy, whose error message would quote its file name.
-  const fs::path truncated =
-      patient.dicom.parent_path() / (std::string(kFamily) + "_" + kGiven + "_copy.dcm");
+  const fs::path truncated = patient.dicom.parent_path() / (std::string(kPatientFamily) + "_" +
+                                                            testing::kPatientGiven + "_copy.dcm");
   {
     std::ifstream in(patient.dicom, std::ios::binary);
     const std::string bytes(std::istreambuf_iterator<char>(in), {});
@@ -238,7 +145,7 @@ TEST(Anonymize, BatchLeavesNoIdentifierInTheLedgerSummaryOrStudyFolders) {
   const std::string batch = "batch " + shell_quoted(patient.dicom.parent_path()) +
                             " --jobs 2 --analyze-arg=--report --analyze-arg=--dicom -o ";
   ASSERT_EQ(run_dynamus(batch + shell_quoted(dir / "plain")).exit_code, 1) << "one study failed";
-  const std::vector<std::string> shown = identifiers_in(dir / "plain");
+  const std::vector<std::string> shown = patient_identifiers_in(dir / "plain");
   for (const char* file : {"summary.csv", "summary.json"})
     EXPECT_TRUE(any_in(shown, file)) << file << " names the input without --anonymize";
 
@@ -247,8 +154,8 @@ TEST(Anonymize, BatchLeavesNoIdentifierInTheLedgerSummaryOrStudyFolders) {
                                  shell_quoted(dir / "anon") + " --anonymize 2>" + log)
                 .exit_code,
             1);
-  for (const std::string& found : identifiers_in(dir / "anon")) ADD_FAILURE() << found;
-  EXPECT_EQ(searchable(log).find(kFamily), std::string::npos) << "the batch's log";
+  for (const std::string& found : patient_identifiers_in(dir / "anon")) ADD_FAILURE() << found;
+  EXPECT_EQ(searchable(log).find(kPatientFamily), std::string::npos) << "the batch's log";
   std::ifstream summary_file(dir / "anon" / "summary.json");
   const nlohmann::json summary = nlohmann::json::parse(summary_file);
   ASSERT_EQ(summary["studies"].size(), 2u);

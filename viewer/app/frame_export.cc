@@ -12,6 +12,7 @@
 
 #include "cine_controller.h"
 #include "dynamus/imaging/write.h"
+#include "dynamus/reporting/anonymize.h"
 #include "scene.h"
 #include "screenshot.h"
 
@@ -44,7 +45,12 @@ Status grab_rgb(vtkRenderWindow* window, int width_px, int height_px,
 }  // namespace
 
 Status export_frames(vtkRenderWindow* window, Scene& scene, const std::filesystem::path& path,
-                     FrameRange range) {
+                     FrameRange range, bool anonymize) {
+  if (anonymize) {
+    if (const std::string warning = reporting::burned_in_text_warning(scene.loop());
+        !warning.empty())
+      return Status(StatusCode::kInvalidArgument, "not exported: " + warning, path.string());
+  }
   const int frame_count = scene.loop().frame_count();
   if (range.first < 0 || range.last >= frame_count || range.first > range.last) {
     return Status(StatusCode::kInvalidArgument,

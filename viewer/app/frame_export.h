@@ -18,7 +18,10 @@ class Scene;
 // at `fps` (the loop's; CineController::kFallbackFps without timing); a PNG path gets the single
 // frame `first` (a longer range is kInvalidArgument). The scene is left at its frame before.
 // kInvalidArgument for a range outside the loop or an extension other than .png/.mp4.
+// `anonymize` (--anonymize): the view shows only the loop's calibrated region, so text burned in
+// around it is not exported; a loop without a region (its full frame, as a screen recording
+// without --region) could show the patient's name, and is refused with kInvalidArgument.
 Status export_frames(vtkRenderWindow* window, Scene& scene, const std::filesystem::path& path,
-                     FrameRange range);
+                     FrameRange range, bool anonymize);
 
 }  // namespace dynamus::view

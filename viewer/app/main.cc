@@ -108,6 +108,10 @@ int main(int argc, char** argv) {
       ->excludes(frame_option);
   export_option->excludes(cli.get_option("--screenshot"));
   cli.add_option("--size", size, "window size in pixels, WxH (default 1000x800)");
+  bool anonymize = false;
+  cli.add_flag("--anonymize", anonymize,
+               "exports (--export, --screenshot, Ctrl+E) may leave the hospital: refuse a loop "
+               "without a calibrated region, whose full frame could show burned-in patient text");
   dynamus::cli::InputOptions input_options;
   input_options.add_to(cli);
   dynamus::plugin_host::register_plugins();  // before the options whose help lists the names
@@ -159,8 +163,8 @@ int main(int argc, char** argv) {
         return fail(status);
     }
     const ScreenshotRequest request{
-        screenshot, frame, (*window_size)[0],      (*window_size)[1], stored,
-        reviewer,   range, analysis_options.params};
+        screenshot, frame, (*window_size)[0],       (*window_size)[1], stored,
+        reviewer,   range, analysis_options.params, anonymize};
     const Status status = render_screenshot(*loop, request);
     return status.ok() ? kExitOk : fail(status);
   }
@@ -187,7 +191,8 @@ int main(int argc, char** argv) {
     if (reviewer.empty()) reviewer = default_reviewer();
   }
   if (studies) {
-    StudyBrowser browser(std::move(*studies), reviewer, *load_options, analysis_options.params);
+    StudyBrowser browser(std::move(*studies), reviewer, *load_options, analysis_options.params,
+                         anonymize);
     browser.resize((*window_size)[0] + 320, (*window_size)[1]);
     browser.show();
     return app.exec();
@@ -204,7 +209,7 @@ int main(int argc, char** argv) {
                        input));
   }
   MainWindow window(std::move(loop),
-                    {dir, std::move(loaded->stored), reviewer, analysis_options.params});
+                    {dir, std::move(loaded->stored), reviewer, analysis_options.params, anonymize});
   window.resize((*window_size)[0], (*window_size)[1]);
   if (frame) window.cine().set_frame(*frame);
   window.show();

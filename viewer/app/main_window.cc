@@ -397,7 +397,8 @@ void MainWindow::show_frame(int frame) {
 
 bool MainWindow::export_to(const std::filesystem::path& path, int first, int last) {
   cine_->pause();
-  const Status status = export_frames(render_window_, *scene_, path, {first, last});
+  const Status status =
+      export_frames(render_window_, *scene_, path, {first, last}, options_.anonymize);
   say(QString::fromStdString(status.ok() ? "exported " + path.string()
                                          : "export failed: " + status.to_string()));
   return status.ok();

@@ -44,6 +44,8 @@ struct WindowOptions {
   std::string reviewer = "anonymous";
   // How a loop without a stored result is analysed (--tracker, --detector, --step).
   segmentation::AnalysisParams params = {};
+  // --anonymize: exports refuse a loop without a calibrated region (frame_export.h).
+  bool anonymize = false;
 };
 
 class MainWindow : public QMainWindow {

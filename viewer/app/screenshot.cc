@@ -71,7 +71,7 @@ Status render_screenshot(const imaging::CineLoop& loop, const ScreenshotRequest&
   } else if (!request.frame && request.output.extension() == ".mp4") {
     range = {0, loop.frame_count() - 1};
   }
-  return export_frames(window, scene, request.output, range);
+  return export_frames(window, scene, request.output, range, request.anonymize);
 }
 
 }  // namespace dynamus::view

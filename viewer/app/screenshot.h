@@ -26,6 +26,7 @@ struct ScreenshotRequest {
   std::string reviewer;
   std::optional<FrameRange> range;           // --range A:B, for an MP4
   segmentation::AnalysisParams params = {};  // without `stored`: --tracker, --detector, --step
+  bool anonymize = false;                    // --anonymize (frame_export.h)
 };
 
 // Renders `window` as it is and writes its pixels to `path` as PNG, atomically (a temporary beside

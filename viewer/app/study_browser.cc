@@ -30,12 +30,13 @@ std::string file_name(const std::string& path) {
 
 StudyBrowser::StudyBrowser(std::vector<Study> studies, std::string reviewer,
                            imaging::LoadOptions load_options, segmentation::AnalysisParams params,
-                           QWidget* parent)
+                           bool anonymize, QWidget* parent)
     : QMainWindow(parent),
       studies_(std::move(studies)),
       reviewer_(std::move(reviewer)),
       load_options_(std::move(load_options)),
-      params_(std::move(params)) {
+      params_(std::move(params)),
+      anonymize_(anonymize) {
   setWindowTitle("dynamus-view: studies");
   auto* central = new QWidget(this);
   auto* layout = new QHBoxLayout(central);
@@ -119,7 +120,8 @@ void StudyBrowser::open(int index) {
   current_path_ = study.row.path;
   auto loaded = load_study(study.row.path, study.analysis_dir, load_options_);
   if (loaded.ok()) {
-    WindowOptions options{study.analysis_dir, std::move(loaded->stored), reviewer_, params_};
+    WindowOptions options{study.analysis_dir, std::move(loaded->stored), reviewer_, params_,
+                          anonymize_};
     window_ = new MainWindow(std::move(loaded->loop), std::move(options));
     window_->setWindowFlags(Qt::Widget);  // inside the browser, not a window of its own
     study_area_->addWidget(window_);

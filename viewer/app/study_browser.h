@@ -28,10 +28,11 @@ class StudyBrowser : public QMainWindow {
   Q_OBJECT
 
  public:
-  // `params`: how studies without a stored result are analysed (--tracker, --detector, --step).
+  // `params`: how studies without a stored result are analysed (--tracker, --detector, --step);
+  // `anonymize`: each study window's WindowOptions::anonymize.
   StudyBrowser(std::vector<Study> studies, std::string reviewer,
                imaging::LoadOptions load_options = {}, segmentation::AnalysisParams params = {},
-               QWidget* parent = nullptr);
+               bool anonymize = false, QWidget* parent = nullptr);
   ~StudyBrowser() override;
 
   const std::vector<Study>& studies() const { return studies_; }
@@ -62,6 +63,7 @@ class StudyBrowser : public QMainWindow {
   std::string reviewer_;
   imaging::LoadOptions load_options_;
   segmentation::AnalysisParams params_;
+  bool anonymize_;
   int current_ = -1;
   std::string current_path_;
   MainWindow* window_ = nullptr;
