@@ -1,6 +1,7 @@
 #include "ground_truth.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <optional>
 
@@ -13,6 +14,10 @@ constexpr double kReferenceStepMm = 0.05;  // tracing of the surfaces before res
 constexpr int kOutlinePointsPerEnd = 16;
 constexpr double kFiniteDifferenceMm = 0.5;
 constexpr int kSeedColumns = 6;
+// The gap: the fluid's mean length along the rows of the middle half of its depth.
+constexpr double kGapBandHalfShare = 0.25;  // the rows' half-height, a share of the fluid's depth
+constexpr int kGapRows = 41;
+constexpr double kGapEndStepMm = 0.002;  // how finely each row's fluid is followed to its ends
 constexpr double kSeedEdgeMarginMm = 1.5;
 constexpr double kSeedFluidClearanceMm = 1.5;
 
@@ -95,6 +100,29 @@ std::vector<PointMm> seed_points(const Anatomy& a, const Deformation& d,
   return seeds;
 }
 
+// The ends of the fluid along the rows of the middle half of its depth (the truth's gap), in the
+// reference configuration: proximal and distal end of each row. The stumps fray: their ends recede
+// by up to a millimetre from one depth to the next, so one row's length is not the tear's gap. A
+// row ends where the stump starts or, in a partial cleft, where the cleft's top crosses it.
+std::vector<std::array<PointMm, 2>> gap_rows(const Anatomy& a) {
+  const FluidRegion& fluid = *a.fluid();
+  const double top = a.fluid_top_mm(fluid.x_centre_mm),
+               bottom = a.fluid_bottom_mm(fluid.x_centre_mm);
+  const double middle = 0.5 * (top + bottom), half = kGapBandHalfShare * (bottom - top);
+  std::vector<std::array<PointMm, 2>> rows;
+  for (int k = 0; k < kGapRows; ++k) {
+    const double y = middle + half * (2.0 * k / (kGapRows - 1) - 1.0);
+    if (!a.in_fluid(fluid.x_centre_mm, y)) continue;
+    auto end = [&](double step_mm) {
+      double x = fluid.x_centre_mm;
+      while (a.in_fluid(x + step_mm, y)) x += step_mm;
+      return PointMm{x, y};
+    };
+    rows.push_back({end(-kGapEndStepMm), end(kGapEndStepMm)});
+  }
+  return rows;
+}
+
 }  // namespace
 
 std::vector<PointMm> deformed_fluid_outline(const Anatomy& anatomy, const Deformation& deformation,
@@ -129,6 +157,8 @@ Truth compute_truth(const PhantomParams& params, const Anatomy& a, const Deforma
   const PointMm fascicle_at{t.muscle_x_mm,
                             0.5 * (a.fascia_bottom_mm() + a.upper_surface_mm(t.muscle_x_mm))};
   const PointMm aponeurosis_at{t.muscle_x_mm, a.upper_surface_mm(t.muscle_x_mm)};
+  const std::vector<std::array<PointMm, 2>> gap_ends =
+      a.fluid() ? gap_rows(a) : std::vector<std::array<PointMm, 2>>{};
 
   for (int f = 0; f < params.frames; ++f) {
     const double c = contraction.level(f);
@@ -163,7 +193,11 @@ Truth compute_truth(const PhantomParams& params, const Anatomy& a, const Deforma
               : 0.5 * (a.fluid_top_mm(fluid.x_centre_mm) + a.fluid_bottom_mm(fluid.x_centre_mm));
       const PointMm proximal = d.position({a.proximal_end_mm(y), y}, c, f);
       const PointMm distal = d.position({a.distal_end_mm(y), y}, c, f);
-      t.gap_mm.push_back(distal.x_mm - proximal.x_mm);
+      double gap_sum_mm = 0.0;
+      for (const auto& [row_proximal, row_distal] : gap_ends)
+        gap_sum_mm += d.position(row_distal, c, f).x_mm - d.position(row_proximal, c, f).x_mm;
+      t.gap_mm.push_back(gap_ends.empty() ? std::optional<double>()
+                                          : std::optional(gap_sum_mm / double(gap_ends.size())));
       t.tear_polygon_mm.push_back(deformed_fluid_outline(a, d, c, f));
       if (f == t.rest_frame) {
         t.tear_centre_rest_mm = PointMm{0.5 * (proximal.x_mm + distal.x_mm), proximal.y_mm};

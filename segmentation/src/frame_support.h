@@ -26,4 +26,15 @@ inline std::optional<double> median_of(std::vector<double> values) {
   return *middle;
 }
 
+// The mean of the middle half of the values (the lowest and the highest quarter left out);
+// nullopt for none.
+inline std::optional<double> interquartile_mean_of(std::vector<double> values) {
+  if (values.empty()) return std::nullopt;
+  std::sort(values.begin(), values.end());
+  const std::size_t quarter = values.size() / 4;
+  double sum = 0.0;
+  for (std::size_t i = quarter; i < values.size() - quarter; ++i) sum += values[i];
+  return sum / double(values.size() - 2 * quarter);
+}
+
 }  // namespace dynamus::segmentation::internal

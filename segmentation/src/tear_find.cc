@@ -29,8 +29,13 @@ constexpr double kSeparationScaleMm = 3.0;  // stump separation that counts as c
 constexpr double kMaxGapMm = 30.0;
 constexpr double kStumpNearMm = 0.5;  // the stump's own echo: this far beyond its end
 constexpr double kStumpFarMm = 2.0;
-constexpr double kStumpLevelShare = 0.75;
-constexpr double kEndRowsHalfMm = 0.2;  // about half a fibril period
+// Where an end is read, as a share of the way from the fluid's grey up to the stump's own echo
+// (stump_ends_on_row; calibrated on the phantom's truth, docs/analysis.md).
+constexpr double kStumpLevelShare = 0.82;
+// The rows the ends are read on: the middle half of the defect's depth (the whole thickness for a
+// full gap, the cleft for a partial one), and at least half a fibril period either side.
+constexpr double kEndRowsHalfShare = 0.25;
+constexpr double kEndRowsMinHalfMm = 0.2;
 
 double nan() { return std::numeric_limits<double>::quiet_NaN(); }
 
@@ -203,12 +208,14 @@ double centre_depth_mm(const TendonTrace& t, int f, double x0_mm, double x1_mm,
   return nan();
 }
 
-// The stump ends on the centre line: the median of the ends found on the rows within
-// kEndRowsHalfMm of it. A single row can run along a dark gap between two fibrils, where the
-// stump's own echo is faint and its end looks receded; its neighbours a fibril away are not.
-bool stump_ends(const FrameStrip& s, double y_mm, double x_from_mm, double sx, double sy,
-                float tendon_grey, double& proximal_mm, double& distal_mm) {
-  const int half = int(std::floor(kEndRowsHalfMm / sy + 1e-9));
+// The stump ends about the centre line: the interquartile mean of the ends found on the rows
+// within `half_mm` of it (at least half of them must be found). The frayed ends recede by up to a
+// millimetre from one depth to the next, and a single row can run along a dark gap between two
+// fibrils where the stump's echo is faint; the middle half of the rows' ends is the stump's end as
+// a whole, with the speckle of many independent rows averaged.
+bool stump_ends(const FrameStrip& s, double y_mm, double half_mm, double x_from_mm, double sx,
+                double sy, float tendon_grey, double& proximal_mm, double& distal_mm) {
+  const int half = int(std::floor(half_mm / sy + 1e-9));
   std::vector<double> proximal, distal;
   for (int k = -half; k <= half; ++k) {
     double p = 0.0, d = 0.0;
@@ -217,8 +224,8 @@ bool stump_ends(const FrameStrip& s, double y_mm, double x_from_mm, double sx, d
     distal.push_back(d);
   }
   if (2 * proximal.size() < std::size_t(2 * half + 1)) return false;
-  proximal_mm = *internal::median_of(proximal);
-  distal_mm = *internal::median_of(distal);
+  proximal_mm = *internal::interquartile_mean_of(proximal);
+  distal_mm = *internal::interquartile_mean_of(distal);
   return true;
 }
 
@@ -377,7 +384,11 @@ Result<Tear> find_tear(const imaging::CineLoop& loop, const imaging::Motion& mot
         }
         double proximal = 0.0, distal = 0.0;
         TearFrame& tf = tear.frames[std::size_t(f)];
-        if (stump_ends(s, y, run_mid, sx, sy, float(*tendon_grey), proximal, distal) &&
+        const double defect_depth_mm = (interpolate(tendon.x_mm, band.low_mm, run_mid) -
+                                        interpolate(tendon.x_mm, band.up_mm, run_mid)) *
+                                       (1.0 - top_share);
+        const double half_mm = std::max(kEndRowsMinHalfMm, kEndRowsHalfShare * defect_depth_mm);
+        if (stump_ends(s, y, half_mm, run_mid, sx, sy, float(*tendon_grey), proximal, distal) &&
             distal - proximal <= kMaxGapMm) {
           tf.gap_mm = distal - proximal;
           tf.proximal_end_mm = PointMm{proximal, y};

@@ -66,10 +66,9 @@ TEST(Tendon, TendinopathyShowsFocalHypoechoicThickeningWithin2mmAndNoTear) {
   }
 }
 
-// Gap tolerances: the issue asks 0.3 mm; not met yet. Measured worst cases (evaluation table,
-// seeds 1-3, 0.08/0.12 mm/px, jitter 0/0.1 mm, plus these cases): retracting 0.49 mm (seed 2,
-// 0.10 mm/px), full 0.42 mm, partial 0.50 mm, on seeds whose truth line runs through a notch of
-// the frayed end narrower than the axial PSF (0.15 mm). Limits: worst case plus about 0.05 mm.
+// Gap: the issue's 0.3 mm at rest and at peak. Measured worst case over these cases and the
+// evaluation table (seeds 1-3, 0.08/0.12 mm/px, jitter 0/0.1 mm): 0.15 mm; over seeds 1-9,
+// 0.28 mm (docs/analysis.md).
 TEST(Tear, RetractingTearIsFullAndItsGapFollowsTheStumps) {
   for (const Case& c : kCases) {
     const ScenarioRun r = run(Scenario::kRetractingTear, c);
@@ -78,8 +77,8 @@ TEST(Tear, RetractingTearIsFullAndItsGapFollowsTheStumps) {
     ASSERT_TRUE(r.tear.suspected) << name(c);
     EXPECT_EQ(r.tear.kind, "full");
     EXPECT_LE(r.tear.fibre_continuity, 0.5) << name(c);  // fluid: 0.2-0.45 of the tendon's
-    EXPECT_LE(*e.gap_rest_error_mm, 0.55) << name(c);
-    EXPECT_LE(*e.gap_peak_error_mm, 0.55) << name(c);
+    EXPECT_LE(*e.gap_rest_error_mm, 0.3) << name(c);
+    EXPECT_LE(*e.gap_peak_error_mm, 0.3) << name(c);
     ASSERT_TRUE(r.tear.separation_increase_mm);
     EXPECT_GT(*r.tear.separation_increase_mm, 4.0) << name(c);  // truth: about 5-7 mm
     EXPECT_GE(r.tear.score, 0.5);
@@ -94,8 +93,8 @@ TEST(Tear, FullTearIsFoundWithItsGap) {
     ASSERT_TRUE(r.tear.suspected) << name(c);
     EXPECT_EQ(r.tear.kind, "full");
     EXPECT_LE(r.tear.fibre_continuity, 0.5) << name(c);
-    EXPECT_LE(*e.gap_rest_error_mm, 0.45) << name(c);
-    EXPECT_LE(*e.gap_peak_error_mm, 0.45) << name(c);
+    EXPECT_LE(*e.gap_rest_error_mm, 0.3) << name(c);
+    EXPECT_LE(*e.gap_peak_error_mm, 0.3) << name(c);
     ASSERT_TRUE(r.tear.location_mm);
     EXPECT_NEAR(r.tear.location_mm->x_mm, r.phantom.truth.tear_centre_rest_mm->x_mm, 1.0);
   }
@@ -111,8 +110,8 @@ TEST(Tear, PartialCleftIsReportedAsPartial) {
     EXPECT_GT(r.tear.interrupted_fraction, 0.3);
     EXPECT_LT(r.tear.interrupted_fraction, 0.9);
     EXPECT_LE(r.tear.fibre_continuity, 0.6) << name(c);  // the cleft's fluid, some fibres above
-    EXPECT_LE(*e.gap_rest_error_mm, 0.55) << name(c);
-    EXPECT_LE(*e.gap_peak_error_mm, 0.55) << name(c);
+    EXPECT_LE(*e.gap_rest_error_mm, 0.3) << name(c);
+    EXPECT_LE(*e.gap_peak_error_mm, 0.3) << name(c);
   }
 }
 
