@@ -129,15 +129,26 @@ for harness in "${harnesses[@]}"; do
   echo "== fuzz_$harness: ${seconds}s, $(find "$seeds" -type f | wc -l) seeds, corpus $work/corpus"
   # Leaks inside FFmpeg's and GDCM's caches are not ours to fix within a run; ASan still catches
   # every memory error. Each input gets 25 s, 2 GB resident and 1 GB per allocation at most.
+  # The harnesses write each input into a scratch folder under TMPDIR before the library reads it
+  # (tests/fuzz/fuzz_support.h): when libFuzzer dies before it can save the input (an abort inside
+  # ASan's own allocator, say), the input is still there.
+  scratch="$work/scratch"
+  rm -rf "$scratch"
+  mkdir -p "$scratch"
   status=0
-  ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}" nice -n 10 "$build/bin/fuzz_$harness" \
+  TMPDIR="$scratch" ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}" nice -n 10 "$build/bin/fuzz_$harness" \
     -max_total_time="$seconds" -runs="$runs" -seed="$seed" -max_len="$max_len" -timeout=25 -rss_limit_mb=2048 \
     -malloc_limit_mb=1024 -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
     "$work/corpus" "$seeds" >"$log" 2>&1 || status=$?
   executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   inputs=$(find "$work/corpus" -type f | wc -l)
   crashes=$(($(find "$work/artifacts" -type f | wc -l) - before))
-  if ((status != 0)) && ((crashes == 0)); then crashes=1; fi
+  if ((status != 0)) && ((crashes == 0)); then
+    crashes=1
+    for unsaved in "$scratch"/dynamus-fuzz-*/*; do
+      [ -f "$unsaved" ] && cp "$unsaved" "$work/artifacts/unsaved-$(date +%s)-$(basename "$unsaved")"
+    done
+  fi
   if ((crashes > 0)); then
     crashed=1
     grep -E "^(==[0-9]+==ERROR|SUMMARY|fuzz check failed|.*runtime error)" "$log" | head -5 || true

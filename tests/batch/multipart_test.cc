@@ -33,7 +33,9 @@ TEST(SplitMultipart, PartsWithPreambleEpilogueAndDelimiterLookalikes) {
 }
 
 TEST(SplitMultipart, JoinedPartsComeBackUnchanged) {
-  const std::vector<std::string> parts = {std::string("DICM\0\x01\r\n\r\n--", 14), "", "x"};
+  // A part with a NUL, a blank line and a dash pair inside, all of the literal but its terminator.
+  constexpr char kDicomLike[] = "DICM\0\x01\r\n\r\n--";
+  const std::vector<std::string> parts = {std::string(kDicomLike, sizeof kDicomLike - 1), "", "x"};
   const std::string boundary = make_boundary(parts);
   const std::string body = join_multipart(parts, boundary, "application/dicom");
   const Result<std::vector<std::string>> split = split_multipart(body, boundary);
