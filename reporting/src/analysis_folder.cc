@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "dynamus/core/atomic_file.h"
 #include "dynamus/overlay/overlay.h"
 #include "dynamus/reporting/annotated_frame.h"
@@ -16,7 +18,10 @@ namespace dynamus::reporting {
 namespace {
 
 std::string mm(const std::optional<double>& value) {
-  return value ? fmt::format("{:.1f} mm", *value) : "not measured";
+  if (!value) return "not measured";
+  // Rounded to 0.1 mm; a value that rounds to zero is shown without a sign ("-0.0 mm" reads odd).
+  const double shown = std::abs(*value) < 0.05 ? 0.0 : *value;
+  return fmt::format("{:.1f} mm", shown);
 }
 
 RgbImage key_frame(const imaging::CineLoop& loop, const segmentation::Analysis& analysis,
