@@ -245,6 +245,11 @@ Status check_dicom_structure(const std::filesystem::path& path) {
     return Status(StatusCode::kInvalidData,
                   fmt::format("broken DICOM structure: {}", condition.text()));
   }
+  // GDCM reads the file meta group on until a tag of another group, and asserts (aborts) when
+  // the file ends first (found by fuzzing); such a file holds no image either.
+  if (file.getDataset()->card() == 0) {
+    return Status(StatusCode::kInvalidData, "no data set after the file meta information");
+  }
   DYNAMUS_RETURN_IF_ERROR(check_vrs(*file.getMetaInfo(), true));
   DYNAMUS_RETURN_IF_ERROR(
       check_vrs(*file.getDataset(), DcmXfer(file.getDataset()->getOriginalXfer()).isExplicitVR()));
