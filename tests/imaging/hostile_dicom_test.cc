@@ -192,6 +192,30 @@ TEST(HostileDicom, FileMetaElementWithoutAValidVrIsInvalidData) {
   EXPECT_NE(outcome.text.find("(0002,0010) has no valid VR"), std::string::npos) << outcome.text;
 }
 
+TEST(HostileDicom, UltrasoundRegionWithoutBothPhysicalDeltasIsInvalidData) {
+  // GDCM reads the first region's Physical Delta X and Y unchecked and asserts when one is missing
+  // (found by fuzzing: (0018,602E) mutated to (0018,652E); the fuzzed file came from the real
+  // data, so this test stands for it). A sequence without an item fails the same way.
+  TempDir dir;
+  DicomBytes no_delta_y;
+  no_delta_y.begin_sequence(0x0018, 0x6011).begin_item();
+  no_delta_y.us(0x0018, 0x6012, 1).us(0x0018, 0x6014, 1).ul(0x0018, 0x6016, 0);
+  no_delta_y.us(0x0018, 0x6024, 3).us(0x0018, 0x6026, 3).fd(0x0018, 0x602c, 0.01);
+  no_delta_y.fd(0x0018, 0x652e, 0.01).end_item().end_sequence();
+  no_delta_y.image(6, 8, "3").native_pixels(ramp(8 * 6 * 3));
+  ChildOutcome outcome =
+      expect_clean_error(write(dir, "no_delta_y.dcm", no_delta_y), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("ultrasound region 1 has no single Physical Delta Y"),
+            std::string::npos)
+      << outcome.text;
+
+  DicomBytes no_item;
+  no_item.begin_sequence(0x0018, 0x6011).end_sequence();
+  no_item.image(6, 8, "3").native_pixels(ramp(8 * 6 * 3));
+  outcome = expect_clean_error(write(dir, "no_item.dcm", no_item), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("has no item"), std::string::npos) << outcome.text;
+}
+
 TEST(HostileDicom, ImagePixelValuesOutOfRangeAreInvalidData) {
   // GDCM aborts on a Planar Configuration of 2; the others are as impossible.
   TempDir dir;

@@ -20,6 +20,7 @@
 #include <cstring>
 #include <fstream>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "io/jpeg_header.h"
@@ -173,6 +174,34 @@ Status check_image_module(DcmDataset& dataset) {
   return ok_status();
 }
 
+// GDCM takes the pixel spacing of an ultrasound multi-frame image from the first item of the
+// Sequence of Ultrasound Regions, reading its Physical Delta X and Y unchecked, and asserts
+// (aborts) when the item has no item or either is missing or not one value (found by fuzzing).
+// Both are type 1 in every region; the first item is the one GDCM reads.
+Status check_ultrasound_regions(DcmDataset& dataset) {
+  DcmSequenceOfItems* regions = nullptr;
+  if (dataset.findAndGetSequence(DCM_SequenceOfUltrasoundRegions, regions).bad() ||
+      regions == nullptr) {
+    return ok_status();
+  }
+  if (regions->card() == 0) {
+    return Status(StatusCode::kInvalidData, "the Sequence of Ultrasound Regions has no item");
+  }
+  DcmItem* first = regions->getItem(0);
+  const std::pair<DcmTagKey, const char*> deltas[] = {
+      {DCM_PhysicalDeltaX, "Physical Delta X (0018,602C)"},
+      {DCM_PhysicalDeltaY, "Physical Delta Y (0018,602E)"}};
+  for (const auto& [key, name] : deltas) {
+    DcmElement* delta = nullptr;
+    if (first == nullptr || first->findAndGetElement(key, delta).bad() || delta == nullptr ||
+        delta->getVM() != 1) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("ultrasound region 1 has no single {}", name));
+    }
+  }
+  return ok_status();
+}
+
 // JPEG baseline, extended and lossless frames go through GDCM's IJG codecs, which abort on some
 // corrupt frame headers, already while the file is read (jpeg_header.h).
 Status check_jpeg_frames(DcmDataset& dataset) {
@@ -254,6 +283,7 @@ Status check_dicom_structure(const std::filesystem::path& path) {
   DYNAMUS_RETURN_IF_ERROR(
       check_vrs(*file.getDataset(), DcmXfer(file.getDataset()->getOriginalXfer()).isExplicitVR()));
   DYNAMUS_RETURN_IF_ERROR(check_image_module(*file.getDataset()));
+  DYNAMUS_RETURN_IF_ERROR(check_ultrasound_regions(*file.getDataset()));
   return check_jpeg_frames(*file.getDataset());
 }
 
