@@ -216,6 +216,22 @@ TEST(HostileDicom, UltrasoundRegionWithoutBothPhysicalDeltasIsInvalidData) {
   EXPECT_NE(outcome.text.find("has no item"), std::string::npos) << outcome.text;
 }
 
+TEST(HostileDicom, ImageAttributeInAnotherTextVrIsInvalidData) {
+  // GDCM asserts when an attribute it reads for the image has a VR other than the dictionary's,
+  // text or not (found by fuzzing: Number of Frames as AS instead of IS).
+  TempDir dir;
+  DicomBytes file;
+  std::string bytes = file.image(8, 8, "1").native_pixels(ramp(64)).bytes();
+  const std::size_t at = bytes.find(std::string{'\x28', '\x00', '\x08', '\x00', 'I', 'S'});
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 4] = 'A';
+  const ChildOutcome outcome =
+      expect_clean_error(write_file(dir / "frames_as.dcm", bytes), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("(0028,0008) NumberOfFrames has the VR AS where DICOM says IS"),
+            std::string::npos)
+      << outcome.text;
+}
+
 TEST(HostileDicom, ImagePixelValuesOutOfRangeAreInvalidData) {
   // GDCM aborts on a Planar Configuration of 2; the others are as impossible.
   TempDir dir;
