@@ -186,13 +186,6 @@ Truth compute_truth(const PhantomParams& params, const Anatomy& a, const Deforma
     t.pennation_deg.push_back(angle_deg(deep) - angle_deg(fibre));
 
     if (a.fluid()) {
-      const FluidRegion& fluid = *a.fluid();
-      const double y =
-          fluid.full_thickness
-              ? a.tendon_centre_mm()
-              : 0.5 * (a.fluid_top_mm(fluid.x_centre_mm) + a.fluid_bottom_mm(fluid.x_centre_mm));
-      const PointMm proximal = d.position({a.proximal_end_mm(y), y}, c, f);
-      const PointMm distal = d.position({a.distal_end_mm(y), y}, c, f);
       double gap_sum_mm = 0.0;
       for (const auto& [row_proximal, row_distal] : gap_ends)
         gap_sum_mm += d.position(row_distal, c, f).x_mm - d.position(row_proximal, c, f).x_mm;
@@ -200,6 +193,14 @@ Truth compute_truth(const PhantomParams& params, const Anatomy& a, const Deforma
                                           : std::optional(gap_sum_mm / double(gap_ends.size())));
       t.tear_polygon_mm.push_back(deformed_fluid_outline(a, d, c, f));
       if (f == t.rest_frame) {
+        // The centre: between the stump ends on the centre line (a partial cleft: its mid-depth).
+        const FluidRegion& fluid = *a.fluid();
+        const double y =
+            fluid.full_thickness
+                ? a.tendon_centre_mm()
+                : 0.5 * (a.fluid_top_mm(fluid.x_centre_mm) + a.fluid_bottom_mm(fluid.x_centre_mm));
+        const PointMm proximal = d.position({a.proximal_end_mm(y), y}, c, f);
+        const PointMm distal = d.position({a.distal_end_mm(y), y}, c, f);
         t.tear_centre_rest_mm = PointMm{0.5 * (proximal.x_mm + distal.x_mm), proximal.y_mm};
       }
     } else {

@@ -27,6 +27,18 @@ std::string ramp(std::size_t bytes) {
   return pixels;
 }
 
+// A valid 8x8 one-frame image whose element starting with the 6 bytes `tag_and_vr` (tag, then VR)
+// has character `vr_char` (0 or 1) of its VR replaced by `replacement`; empty when the element is
+// not found.
+std::string image_with_vr_changed(const std::string& tag_and_vr, int vr_char, char replacement) {
+  DicomBytes file;
+  std::string bytes = file.image(8, 8, "1").native_pixels(ramp(64)).bytes();
+  const std::size_t at = bytes.find(tag_and_vr);
+  if (at == std::string::npos) return {};
+  bytes[at + 4 + std::size_t(vr_char)] = replacement;
+  return bytes;
+}
+
 // A valid 8x6, 3-frame loop with one 2D tissue region in cm, the frame time given as `frame_time`.
 DicomBytes calibrated_loop(double delta_x_cm, double delta_y_cm, const std::string& frame_time) {
   DicomBytes file;
@@ -182,11 +194,9 @@ TEST(HostileDicom, FileMetaElementWithoutAValidVrIsInvalidData) {
   // The file meta group is always explicit VR: GDCM asserts on "U~" there (found by the fuzz
   // smoke run; the fuzzed file came from the real data, so this test stands for it).
   TempDir dir;
-  DicomBytes file;
-  std::string bytes = file.image(8, 8, "1").native_pixels(ramp(64)).bytes();
-  const std::size_t at = bytes.find(std::string{'\x02', '\x00', '\x10', '\x00', 'U', 'I'});
-  ASSERT_NE(at, std::string::npos);
-  bytes[at + 5] = '~';
+  const std::string bytes =
+      image_with_vr_changed(std::string{'\x02', '\x00', '\x10', '\x00', 'U', 'I'}, 1, '~');
+  ASSERT_FALSE(bytes.empty());
   const ChildOutcome outcome =
       expect_clean_error(write_file(dir / "meta_vr.dcm", bytes), StatusCode::kInvalidData);
   EXPECT_NE(outcome.text.find("(0002,0010) has no valid VR"), std::string::npos) << outcome.text;
@@ -220,11 +230,9 @@ TEST(HostileDicom, ImageAttributeInAnotherTextVrIsInvalidData) {
   // GDCM asserts when an attribute it reads for the image has a VR other than the dictionary's,
   // text or not (found by fuzzing: Number of Frames as AS instead of IS).
   TempDir dir;
-  DicomBytes file;
-  std::string bytes = file.image(8, 8, "1").native_pixels(ramp(64)).bytes();
-  const std::size_t at = bytes.find(std::string{'\x28', '\x00', '\x08', '\x00', 'I', 'S'});
-  ASSERT_NE(at, std::string::npos);
-  bytes[at + 4] = 'A';
+  const std::string bytes =
+      image_with_vr_changed(std::string{'\x28', '\x00', '\x08', '\x00', 'I', 'S'}, 0, 'A');
+  ASSERT_FALSE(bytes.empty());
   const ChildOutcome outcome =
       expect_clean_error(write_file(dir / "frames_as.dcm", bytes), StatusCode::kInvalidData);
   EXPECT_NE(outcome.text.find("(0028,0008) NumberOfFrames has the VR AS where DICOM says IS"),

@@ -21,7 +21,6 @@ namespace fs = std::filesystem;
 
 const std::string kSample = std::string(DYNAMUS_SAMPLE_DIR) + "/retracting-tear.dcm";
 
-// The CLI with the fixtures on DYNAMUS_PLUGIN_PATH, stderr captured after stdout.
 // The sanitizer build (DYNAMUS_SANITIZE): AddressSanitizer would catch the crashing fixture's
 // SIGSEGV, print its report and exit 1; the batch must see the signal, as in a normal build.
 #ifdef __SANITIZE_ADDRESS__
@@ -30,6 +29,7 @@ constexpr const char* kCrashesAsSignals = "ASAN_OPTIONS=\"$ASAN_OPTIONS:handle_s
 constexpr const char* kCrashesAsSignals = "";
 #endif
 
+// The CLI with the fixtures on DYNAMUS_PLUGIN_PATH, stderr captured after stdout.
 CommandRun run_with_fixtures(const std::string& arguments) {
   return testing::run_command(
       std::string(kCrashesAsSignals) + "DYNAMUS_PLUGIN_PATH=" + shell_quoted(DYNAMUS_FIXTURE_DIR) +
