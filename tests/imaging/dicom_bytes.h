@@ -72,7 +72,8 @@ class DicomBytes {
   }
   DicomBytes& begin_item() { return item_header(0xe000, 0xffffffffu); }
   DicomBytes& end_item() { return item_header(0xe00d, 0); }
-  DicomBytes& end_sequence() { return item_header(0xe0dd, 0); }
+  // A delimiter declares no length (`declared` breaks that).
+  DicomBytes& end_sequence(std::uint32_t declared = 0) { return item_header(0xe0dd, declared); }
 
   // Native pixel data (OB) of these bytes.
   DicomBytes& native_pixels(const std::string& pixels) {

@@ -128,6 +128,20 @@ TEST(HostileDicom, FragmentCutShortIsInvalidData) {
   expect_clean_error(write(dir, "cut_fragment.dcm", file), StatusCode::kInvalidData);
 }
 
+TEST(HostileDicom, PixelDataDelimiterDeclaringALengthIsInvalidData) {
+  // GDCM allocated the 4 GB the delimiter declares (fuzzing finding 13).
+  TempDir dir;
+  DicomBytes file(DicomBytes::kJpegBaseline);
+  file.image(8, 8, "1").begin_encapsulated();
+  file.fragment(ramp(4));
+  file.end_sequence(0xfe000000u);
+  const ChildOutcome outcome =
+      expect_clean_error(write(dir, "delimiter.dcm", file), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("delimiter ending the Pixel Data declares 4261412864 bytes"),
+            std::string::npos)
+      << outcome.text;
+}
+
 TEST(HostileDicom, JpegFrameHeaderContradictingTheImageIsInvalidData) {
   // SOI, then a baseline frame header of 16x16 with 3 components for an 8x8 grey image.
   TempDir dir;

@@ -259,6 +259,35 @@ Status check_jpeg_frames(DcmDataset& dataset) {
   return ok_status();
 }
 
+// GDCM reads the delimiter that ends encapsulated Pixel Data as a fragment, allocating (and
+// zeroing) the length it declares, up to 4 GB (found by fuzzing); DICOM says that length is 0.
+// Pixel Data is the last element, so its delimiter is the file's last 8 bytes (little endian, as
+// every encapsulated transfer syntax is).
+Status check_pixel_data_delimiter(DcmDataset& dataset, const std::filesystem::path& path) {
+  DcmElement* element = nullptr;
+  DcmPixelSequence* fragments = nullptr;
+  if (dataset.findAndGetElement(DCM_PixelData, element).bad() || element == nullptr ||
+      static_cast<DcmPixelData*>(element)
+          ->getEncapsulatedRepresentation(dataset.getOriginalXfer(), nullptr, fragments)
+          .bad() ||
+      fragments == nullptr) {
+    return ok_status();
+  }
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  unsigned char last[8] = {};
+  if (!in || in.tellg() < std::streamoff(sizeof last)) return ok_status();
+  in.seekg(-std::streamoff(sizeof last), std::ios::end);
+  if (!in.read(reinterpret_cast<char*>(last), sizeof last)) return ok_status();
+  const bool delimiter = last[0] == 0xfe && last[1] == 0xff && last[2] == 0xdd && last[3] == 0xe0;
+  const std::uint32_t length = read_u32(last + 4, true);
+  if (delimiter && length != 0) {
+    return Status(
+        StatusCode::kInvalidData,
+        fmt::format("the delimiter ending the Pixel Data declares {} bytes, not 0", length));
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 Status check_dicom_structure(const std::filesystem::path& path) {
@@ -293,6 +322,7 @@ Status check_dicom_structure(const std::filesystem::path& path) {
       check_vrs(*file.getDataset(), DcmXfer(file.getDataset()->getOriginalXfer()).isExplicitVR()));
   DYNAMUS_RETURN_IF_ERROR(check_image_module(*file.getDataset()));
   DYNAMUS_RETURN_IF_ERROR(check_ultrasound_regions(*file.getDataset()));
+  DYNAMUS_RETURN_IF_ERROR(check_pixel_data_delimiter(*file.getDataset(), path));
   return check_jpeg_frames(*file.getDataset());
 }
 
