@@ -10,6 +10,7 @@
 
 #include "dynamus/core/sha256.h"
 #include "dynamus/imaging/auto_region.h"
+#include "io/decode_in_child.h"
 #include "io/decoded_cine.h"
 #include "io/sidecar.h"
 
@@ -129,7 +130,11 @@ void crop_in_place(std::vector<std::uint8_t>& pixels, int width, int height, int
 
 Result<CineLoop> load_unlabelled(const std::filesystem::path& path, const LoadOptions& options) {
   DYNAMUS_ASSIGN_OR_RETURN(const InputFormat format, detect_format(path));
-  DYNAMUS_ASSIGN_OR_RETURN(DecodedCine cine, read(path, format, options.max_memory_bytes));
+  const auto read_file = [&] { return read(path, format, options.max_memory_bytes); };
+  DYNAMUS_ASSIGN_OR_RETURN(DecodedCine cine, options.decode_in_child_process
+                                                 ? io::decode_in_child(read_file, to_string(format),
+                                                                       options.max_memory_bytes)
+                                                 : read_file());
   std::optional<io::Sidecar> sidecar;
   if (options.read_sidecar) {
     DYNAMUS_ASSIGN_OR_RETURN(sidecar, io::read_sidecar(path));

@@ -14,6 +14,8 @@ void load_and_check(const std::filesystem::path& path,
 
   imaging::LoadOptions options;
   options.max_memory_bytes = kFuzzMaxMemoryBytes;
+  // In process, so that libFuzzer sees the readers' coverage and a library crash is a finding.
+  options.decode_in_child_process = false;
   const Result<imaging::CineLoop> loop = imaging::load(path, options);
   if (!loop.ok()) {
     check_error(loop.status(), /*names_a_file=*/true);

@@ -25,10 +25,12 @@ class DicomBytes {
     text(0x0008, 0x0060, "CS", "US");
   }
 
-  // An 8-bit MONOCHROME2 image module (elements of group 0028, in order) without pixel data.
-  DicomBytes& image(std::uint16_t rows, std::uint16_t columns, const std::string& frames) {
+  // An 8-bit one-sample image module (elements of group 0028 up to Pixel Representation, in
+  // order) without pixel data.
+  DicomBytes& image(std::uint16_t rows, std::uint16_t columns, const std::string& frames,
+                    const std::string& photometric = "MONOCHROME2") {
     us(0x0028, 0x0002, 1);
-    text(0x0028, 0x0004, "CS", "MONOCHROME2");
+    text(0x0028, 0x0004, "CS", photometric);
     text(0x0028, 0x0008, "IS", frames);
     us(0x0028, 0x0010, rows);
     us(0x0028, 0x0011, columns);
@@ -51,6 +53,18 @@ class DicomBytes {
   }
   DicomBytes& us(std::uint16_t group, std::uint16_t element, std::uint16_t value) {
     return short_element(group, element, "US", le(value, 2));
+  }
+  DicomBytes& us3(std::uint16_t group, std::uint16_t element, std::uint16_t a, std::uint16_t b,
+                  std::uint16_t c) {
+    return short_element(group, element, "US", le(a, 2) + le(b, 2) + le(c, 2));
+  }
+  // An element of a VR with a 4-byte length (OB, OW, ...).
+  DicomBytes& long_element(std::uint16_t group, std::uint16_t element, const char* vr,
+                           const std::string& value) {
+    tag(group, element);
+    bytes_ += vr;
+    bytes_ += le(0, 2) + le(std::uint32_t(value.size()), 4) + value;
+    return *this;
   }
   DicomBytes& ul(std::uint16_t group, std::uint16_t element, std::uint32_t value) {
     return short_element(group, element, "UL", le(value, 4));
@@ -77,10 +91,7 @@ class DicomBytes {
 
   // Native pixel data (OB) of these bytes.
   DicomBytes& native_pixels(const std::string& pixels) {
-    tag(0x7fe0, 0x0010);
-    bytes_ += "OB";
-    bytes_ += le(0, 2) + le(std::uint32_t(pixels.size()), 4) + pixels;
-    return *this;
+    return long_element(0x7fe0, 0x0010, "OB", pixels);
   }
   // Encapsulated pixel data: an empty offset table, then one item per fragment. A fragment may
   // declare more bytes than it holds (`declared` > 0), which truncates the file there.
