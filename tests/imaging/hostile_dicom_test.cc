@@ -279,6 +279,50 @@ TEST(HostileDicom, ImagePixelValuesOutOfRangeAreInvalidData) {
   }
 }
 
+TEST(HostileDicom, PaletteColourWithoutItsLookupTablesIsInvalidData) {
+  // GDCM asserts on palette colour without tables (found by fuzzing: "PALETTE", which GDCM reads
+  // as palette colour, and no table).
+  TempDir dir;
+  DicomBytes file;
+  file.image(8, 8, "1", "PALETTE").native_pixels(ramp(64));
+  const ChildOutcome outcome =
+      expect_clean_error(write(dir, "palette.dcm", file), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("palette colour without a red lookup table descriptor"),
+            std::string::npos)
+      << outcome.text;
+}
+
+TEST(HostileDicom, PaletteTableShorterThanItsDescriptorIsInvalidData) {
+  // GDCM asserts when a table's length is not what its descriptor says (256 entries of 8 bits).
+  TempDir dir;
+  DicomBytes file;
+  file.image(8, 8, "1", "PALETTE COLOR");
+  for (std::uint16_t colour = 0; colour < 3; ++colour) {
+    file.us3(0x0028, std::uint16_t(0x1101 + colour), 256, 0, 8);
+  }
+  file.long_element(0x0028, 0x1201, "OW", ramp(100));
+  file.long_element(0x0028, 0x1202, "OW", ramp(256));
+  file.long_element(0x0028, 0x1203, "OW", ramp(256));
+  file.native_pixels(ramp(64));
+  const ChildOutcome outcome =
+      expect_clean_error(write(dir, "short_table.dcm", file), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("the red palette lookup table holds 100 bytes; its descriptor says "
+                              "256"),
+            std::string::npos)
+      << outcome.text;
+}
+
+TEST(HostileDicom, PhotometricInterpretationDicomDoesNotDefineIsInvalidData) {
+  TempDir dir;
+  DicomBytes file;
+  file.image(8, 8, "1", "XYZ").native_pixels(ramp(64));
+  const ChildOutcome outcome =
+      expect_clean_error(write(dir, "xyz.dcm", file), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("Photometric Interpretation \"XYZ\" is not one DICOM defines"),
+            std::string::npos)
+      << outcome.text;
+}
+
 TEST(HostileDicom, NegativePhysicalDeltaUsesItsMagnitudeWithAWarning) {
   TempDir dir;
   const Result<CineLoop> loop =

@@ -14,6 +14,7 @@
 #include <dcmtk/dcmdata/dcxfer.h>
 #include <dcmtk/oflog/oflog.h>
 #include <fmt/format.h>
+#include <gdcmPhotometricInterpretation.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -183,6 +184,63 @@ Status check_image_module(DcmDataset& dataset) {
   return ok_status();
 }
 
+// GDCM asserts (aborts) on a Photometric Interpretation it cannot name, on none for colour
+// samples, and on palette colour without its three lookup tables (found by fuzzing: "PALETTE"
+// without tables). Its own parser (lenient: "PALETTE" is palette colour) decides what the value
+// names. Each table needs a descriptor of 3 values (entries, first value, 8 or 16 bits) and
+// either its data, entries x bits long, or segmented data.
+Status check_photometric(DcmDataset& dataset) {
+  OFString text;
+  if (dataset.findAndGetOFString(DCM_PhotometricInterpretation, text).bad()) {
+    Uint16 samples = 0;
+    if (dataset.findAndGetUint16(DCM_SamplesPerPixel, samples).bad() || samples == 1) {
+      return ok_status();
+    }
+    return Status(StatusCode::kInvalidData,
+                  fmt::format("no Photometric Interpretation for {} samples per pixel", samples));
+  }
+  using gdcm::PhotometricInterpretation;
+  const PhotometricInterpretation::PIType pi = PhotometricInterpretation::GetPIType(text.c_str());
+  if (pi == PhotometricInterpretation::UNKNOWN || pi == PhotometricInterpretation::PI_END) {
+    return Status(
+        StatusCode::kInvalidData,
+        fmt::format("Photometric Interpretation \"{}\" is not one DICOM defines", text.c_str()));
+  }
+  if (pi != PhotometricInterpretation::PALETTE_COLOR) return ok_status();
+  const char* colours[] = {"red", "green", "blue"};
+  for (Uint16 i = 0; i < 3; ++i) {
+    const DcmTagKey descriptor_key(0x0028, Uint16(0x1101 + i));
+    Uint16 entries = 0, bits = 0;
+    DcmElement* descriptor = nullptr;
+    if (dataset.findAndGetElement(descriptor_key, descriptor).bad() || descriptor == nullptr ||
+        descriptor->getVM() != 3 || descriptor->getUint16(entries, 0).bad() ||
+        descriptor->getUint16(bits, 2).bad() || (bits != 8 && bits != 16)) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("palette colour without a {} lookup table descriptor of 3 values "
+                                "ending in 8 or 16 bits",
+                                colours[i]));
+    }
+    DcmElement* data = nullptr;
+    if (dataset.findAndGetElement(DcmTagKey(0x0028, Uint16(0x1201 + i)), data).good() &&
+        data != nullptr) {
+      const std::uint64_t expected = (entries == 0 ? 65536u : entries) * std::uint64_t(bits / 8);
+      if (data->getLength() != expected) {
+        return Status(StatusCode::kInvalidData,
+                      fmt::format("the {} palette lookup table holds {} bytes; its descriptor "
+                                  "says {}",
+                                  colours[i], data->getLength(), expected));
+      }
+      continue;
+    }
+    if (dataset.findAndGetElement(DcmTagKey(0x0028, Uint16(0x1221 + i)), data).bad() ||
+        data == nullptr || data->getLength() == 0) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("palette colour without {} lookup table data", colours[i]));
+    }
+  }
+  return ok_status();
+}
+
 // GDCM takes the pixel spacing of an ultrasound multi-frame image from the first item of the
 // Sequence of Ultrasound Regions, reading its Physical Delta X and Y unchecked, and asserts
 // (aborts) when the item has no item or either is missing or not one value (found by fuzzing).
@@ -240,7 +298,8 @@ Status check_jpeg_frames(DcmDataset& dataset) {
   Uint16 rows = 0, columns = 0, samples = 1;
   (void)dataset.findAndGetUint16(DCM_Rows, rows);
   (void)dataset.findAndGetUint16(DCM_Columns, columns);
-  (void)dataset.findAndGetUint16(DCM_SamplesPerPixel, samples);
+  // DCMTK zeroes the value of an attribute it does not find.
+  if (dataset.findAndGetUint16(DCM_SamplesPerPixel, samples).bad()) samples = 1;
   // Item 0 is the offset table; a fragment not starting with SOI continues the one before.
   for (unsigned long i = 1; i < fragments->card(); ++i) {
     DcmPixelItem* fragment = nullptr;
@@ -321,6 +380,7 @@ Status check_dicom_structure(const std::filesystem::path& path) {
   DYNAMUS_RETURN_IF_ERROR(
       check_vrs(*file.getDataset(), DcmXfer(file.getDataset()->getOriginalXfer()).isExplicitVR()));
   DYNAMUS_RETURN_IF_ERROR(check_image_module(*file.getDataset()));
+  DYNAMUS_RETURN_IF_ERROR(check_photometric(*file.getDataset()));
   DYNAMUS_RETURN_IF_ERROR(check_ultrasound_regions(*file.getDataset()));
   DYNAMUS_RETURN_IF_ERROR(check_pixel_data_delimiter(*file.getDataset(), path));
   return check_jpeg_frames(*file.getDataset());
