@@ -142,6 +142,20 @@ TEST(HostileDicom, PixelDataDelimiterDeclaringALengthIsInvalidData) {
       << outcome.text;
 }
 
+TEST(HostileDicom, ItemDelimiterOutsideAnyItemIsInvalidData) {
+  // DCMTK ends the data set at the delimiter and GDCM reads on, so the checks would judge half the
+  // file (found by fuzzing: GDCM then allocated 3.9 GB for an element after it).
+  TempDir dir;
+  DicomBytes file;
+  file.text(0x0008, 0x2111, "ST", "derived");
+  file.end_item();
+  file.image(8, 8, "1").native_pixels(ramp(64));
+  const ChildOutcome outcome =
+      expect_clean_error(write(dir, "stray_delimiter.dcm", file), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("at a delimiter that closes no item"), std::string::npos)
+      << outcome.text;
+}
+
 TEST(HostileDicom, JpegFrameHeaderContradictingTheImageIsInvalidData) {
   // SOI, then a baseline frame header of 16x16 with 3 components for an 8x8 grey image.
   TempDir dir;
