@@ -34,10 +34,13 @@ const std::filesystem::path& loop_file() {
   return path;
 }
 
+// state.range(0): 1 decodes in a child process (load()'s default), 0 in the caller.
 void BM_LoadAndAnalyze300Frames(benchmark::State& state) {
   const std::filesystem::path& file = loop_file();
+  dynamus::imaging::LoadOptions options;
+  options.decode_in_child_process = state.range(0) == 1;
   for (auto _ : state) {
-    auto loop = dynamus::imaging::load(file);
+    auto loop = dynamus::imaging::load(file, options);
     auto analysis = dynamus::segmentation::analyze(*loop);
     if (!analysis.ok() || !analysis->tear.suspected) state.SkipWithError("no tear found");
     benchmark::DoNotOptimize(analysis);
@@ -45,7 +48,13 @@ void BM_LoadAndAnalyze300Frames(benchmark::State& state) {
   state.counters["frames_per_s"] =
       benchmark::Counter(kFrames * double(state.iterations()), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_LoadAndAnalyze300Frames)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(3);
+BENCHMARK(BM_LoadAndAnalyze300Frames)
+    ->ArgName("in_child")
+    ->Arg(1)
+    ->Arg(0)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(3);
 
 void BM_OpenCvDisMediumOver300FramesReference(benchmark::State& state) {
   const auto loop = dynamus::imaging::load(loop_file()).value();

@@ -4,10 +4,17 @@
 
 #include <gdcmImageReader.h>
 #include <gtest/gtest.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstddef>
 #include <cstdlib>
 
+#include "bounded_child.h"
 #include "dicom_bytes.h"
 #include "hostile_load.h"
 #include "temp_dir.h"
@@ -70,6 +77,45 @@ TEST(DecodeInChild, EveryFieldArrivesUnchanged) {
                      b.modality, b.manufacturer, b.photometric, b.study_uid, b.series_uid,
                      b.instance_uid, b.width_px, b.height_px));
   EXPECT_EQ(got->warnings, sent.warnings);
+}
+
+// Makes process_vm_readv() fail with EPERM in this process and its children, as a system that
+// forbids reading another process's memory would.
+bool forbid_reading_other_processes() {
+  sock_filter filter[] = {
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+      BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_process_vm_readv, 0, 1),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)),
+      BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  sock_fprog program{static_cast<unsigned short>(std::size(filter)), filter};
+  return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+         ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) == 0;
+}
+
+TEST(DecodeInChild, PixelsComeThroughTheSocketWhereReadingTheChildIsForbidden) {
+  // 3 MB: more than a socket buffer holds, so the child's writes and the reads take turns.
+  DecodedCine sent = every_field_set();
+  sent.width_px = 1000;
+  sent.height_px = 1000;
+  sent.frame_count = 3;
+  sent.pixels.resize(3'000'000);
+  for (std::size_t i = 0; i < sent.pixels.size(); ++i) sent.pixels[i] = std::uint8_t(i % 251);
+  const testing::ChildOutcome outcome = testing::run_bounded(
+      [&] {
+        if (!forbid_reading_other_processes()) {
+          return Status(StatusCode::kInternal, "seccomp unavailable");
+        }
+        const Result<DecodedCine> got = decode_in_child(
+            [&]() -> Result<DecodedCine> { return sent; }, "dicom", kMaxMemoryBytes);
+        if (!got.ok()) return got.status();
+        return got->pixels == sent.pixels && got->warnings == sent.warnings
+                   ? ok_status()
+                   : Status(StatusCode::kInvalidData, "the pixels differ");
+      },
+      std::uint64_t{1} << 30);
+  ASSERT_TRUE(outcome.exited) << "signal " << outcome.signal;
+  EXPECT_EQ(outcome.code, StatusCode::kOk) << outcome.text;
 }
 
 TEST(DecodeInChild, EmptyOptionalsStayEmpty) {

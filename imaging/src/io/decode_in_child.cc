@@ -1,8 +1,9 @@
 #include "io/decode_in_child.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,9 +20,14 @@
 namespace dynamus::imaging::io {
 namespace {
 
-// What goes through the pipe: a header (the status, or the loop without its pixels) as one
-// length-prefixed block, then the pixels' length and the pixels, written straight from the buffer.
-// The fields of DecodedCine are listed once, in cine_fields(), for both directions.
+// What the child sends through the socket: a header (the status, or the loop without its pixels)
+// as one length-prefixed block; for a loop, then the pixels' length and their address in the
+// child. The parent copies the pixels straight out of the child's memory (process_vm_readv, one
+// copy) and answers kCopied, or, where the system forbids that, kSendPixels, and the child sends
+// them through the socket. The fields of DecodedCine are listed once, in cine_fields(), for both
+// directions.
+constexpr char kCopied = 'C';
+constexpr char kSendPixels = 'S';
 class WireWriter {
  public:
   template <typename T>
@@ -175,6 +181,20 @@ bool read_all(int fd, void* data, std::size_t size) {
   return true;
 }
 
+// Copies `size` bytes at `address` in process `pid` to `data`; false when the system refuses.
+bool copy_from_process(pid_t pid, std::uint64_t address, std::uint8_t* data, std::size_t size) {
+  std::size_t done = 0;
+  while (done < size) {
+    iovec local{data + done, size - done};
+    iovec remote{reinterpret_cast<void*>(address + done), size - done};
+    const ssize_t got = ::process_vm_readv(pid, &local, 1, &remote, 1, 0);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    done += std::size_t(got);
+  }
+  return true;
+}
+
 // The child's side: decode, send, and end without running the parent's exit handlers or flushing
 // its copies of the parent's buffers.
 [[noreturn]] void run_child(int fd, pid_t parent,
@@ -182,7 +202,7 @@ bool read_all(int fd, void* data, std::size_t size) {
   // A parent killed meanwhile (a batch worker stopped with SIGKILL) takes its decoder along.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(1);
-  // A parent that refuses the result closes the pipe: the write fails, and the child ends.
+  // A parent that refuses the result closes the socket: the write fails, and the child ends.
   ::signal(SIGPIPE, SIG_IGN);
   Result<DecodedCine> result = Status(StatusCode::kInternal, "decoding threw");
   try {
@@ -204,8 +224,12 @@ bool read_all(int fd, void* data, std::size_t size) {
               write_all(fd, header.bytes().data(), header.bytes().size());
   if (sent && result.ok()) {
     const std::uint64_t pixel_bytes = result->pixels.size();
+    const auto address = std::uint64_t(reinterpret_cast<std::uintptr_t>(result->pixels.data()));
+    char answer = 0;
     sent = write_all(fd, &pixel_bytes, sizeof pixel_bytes) &&
-           write_all(fd, result->pixels.data(), pixel_bytes);
+           write_all(fd, &address, sizeof address) && read_all(fd, &answer, 1) &&
+           (answer == kCopied ||
+            (answer == kSendPixels && write_all(fd, result->pixels.data(), pixel_bytes)));
   }
   // What the libraries printed reaches the terminal; the parent flushed its own before the fork.
   std::cout.flush();
@@ -213,8 +237,9 @@ bool read_all(int fd, void* data, std::size_t size) {
   ::_exit(sent ? 0 : 1);
 }
 
-// The child's result; empty when the pipe closed before a whole one arrived (the child ended).
-std::optional<Result<DecodedCine>> receive(int fd, std::uint64_t max_memory_bytes) {
+// The result of child `pid`; empty when the socket closed before a whole one arrived (the child
+// ended).
+std::optional<Result<DecodedCine>> receive(int fd, pid_t pid, std::uint64_t max_memory_bytes) {
   const Status broken(StatusCode::kInternal, "the decoding process sent a malformed result");
   std::uint64_t header_bytes = 0;
   if (!read_all(fd, &header_bytes, sizeof header_bytes)) return std::nullopt;
@@ -236,9 +261,11 @@ std::optional<Result<DecodedCine>> receive(int fd, std::uint64_t max_memory_byte
   }
   DecodedCine cine;
   cine_fields(header, cine);
-  std::uint64_t pixel_bytes = 0;
+  std::uint64_t pixel_bytes = 0, address = 0;
   if (!header.complete()) return broken;
-  if (!read_all(fd, &pixel_bytes, sizeof pixel_bytes)) return std::nullopt;
+  if (!read_all(fd, &pixel_bytes, sizeof pixel_bytes) || !read_all(fd, &address, sizeof address)) {
+    return std::nullopt;
+  }
   if (cine.width_px < 0 || cine.height_px < 0 || cine.frame_count < 0 ||
       pixel_bytes != std::uint64_t(cine.width_px) * std::uint64_t(cine.height_px) *
                          std::uint64_t(cine.frame_count) ||
@@ -246,7 +273,11 @@ std::optional<Result<DecodedCine>> receive(int fd, std::uint64_t max_memory_byte
     return broken;
   }
   cine.pixels.resize(pixel_bytes);
-  if (!read_all(fd, cine.pixels.data(), pixel_bytes)) return std::nullopt;
+  if (copy_from_process(pid, address, cine.pixels.data(), pixel_bytes)) {
+    if (!write_all(fd, &kCopied, 1)) return std::nullopt;
+  } else if (!write_all(fd, &kSendPixels, 1) || !read_all(fd, cine.pixels.data(), pixel_bytes)) {
+    return std::nullopt;
+  }
   return cine;
 }
 
@@ -264,31 +295,29 @@ std::string describe_end(int wait_status) {
 
 Result<DecodedCine> decode_in_child(const std::function<Result<DecodedCine>()>& read,
                                     std::string_view what, std::uint64_t max_memory_bytes) {
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
     return Status(StatusCode::kInternal,
-                  fmt::format("cannot start decoding: pipe: {}", std::strerror(errno)));
+                  fmt::format("cannot start decoding: socketpair: {}", std::strerror(errno)));
   }
-  // Fewer round trips for a loop of hundreds of megabytes; the default 64 KB works too.
-  (void)::fcntl(pipe_fds[1], F_SETPIPE_SZ, 1 << 20);
   std::cout.flush();
   std::fflush(nullptr);
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) {
     const int error = errno;
-    ::close(pipe_fds[0]);
-    ::close(pipe_fds[1]);
+    ::close(fds[0]);
+    ::close(fds[1]);
     return Status(StatusCode::kInternal,
                   fmt::format("cannot start decoding: fork: {}", std::strerror(error)));
   }
   if (pid == 0) {
-    ::close(pipe_fds[0]);
-    run_child(pipe_fds[1], parent, read);
+    ::close(fds[0]);
+    run_child(fds[1], parent, read);
   }
-  ::close(pipe_fds[1]);
-  std::optional<Result<DecodedCine>> result = receive(pipe_fds[0], max_memory_bytes);
-  ::close(pipe_fds[0]);  // a child still writing (a refused result) gets EPIPE and ends
+  ::close(fds[1]);
+  std::optional<Result<DecodedCine>> result = receive(fds[0], pid, max_memory_bytes);
+  ::close(fds[0]);  // a child still writing or waiting (a refused result) gets EPIPE or EOF
   int wait_status = 0;
   while (::waitpid(pid, &wait_status, 0) < 0 && errno == EINTR) {
   }
