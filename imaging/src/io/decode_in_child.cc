@@ -157,10 +157,11 @@ void cine_fields(Wire& wire, Cine& cine) {
   wire(cine.warnings);
 }
 
+// Without SIGPIPE when the other side has gone: an error, not the end of the process.
 bool write_all(int fd, const void* data, std::size_t size) {
   const char* at = static_cast<const char*>(data);
   while (size > 0) {
-    const ssize_t written = ::write(fd, at, size);
+    const ssize_t written = ::send(fd, at, size, MSG_NOSIGNAL);
     if (written < 0 && errno == EINTR) continue;
     if (written <= 0) return false;
     at += written;
@@ -195,6 +196,16 @@ bool copy_from_process(pid_t pid, std::uint64_t address, std::uint8_t* data, std
   return true;
 }
 
+Result<DecodedCine> run_reader(const std::function<Result<DecodedCine>()>& read) {
+  try {
+    return read();
+  } catch (const std::exception& error) {
+    return Status(StatusCode::kInternal, fmt::format("decoding threw: {}", error.what()));
+  } catch (...) {
+    return Status(StatusCode::kInternal, "decoding threw");
+  }
+}
+
 // The child's side: decode, send, and end without running the parent's exit handlers or flushing
 // its copies of the parent's buffers.
 [[noreturn]] void run_child(int fd, pid_t parent,
@@ -202,14 +213,7 @@ bool copy_from_process(pid_t pid, std::uint64_t address, std::uint8_t* data, std
   // A parent killed meanwhile (a batch worker stopped with SIGKILL) takes its decoder along.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(1);
-  // A parent that refuses the result closes the socket: the write fails, and the child ends.
-  ::signal(SIGPIPE, SIG_IGN);
-  Result<DecodedCine> result = Status(StatusCode::kInternal, "decoding threw");
-  try {
-    result = read();
-  } catch (const std::exception& error) {
-    result = Status(StatusCode::kInternal, fmt::format("decoding threw: {}", error.what()));
-  }
+  const Result<DecodedCine> result = run_reader(read);
   WireWriter header;
   header(result.ok());
   if (result.ok()) {
