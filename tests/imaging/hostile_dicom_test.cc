@@ -156,6 +156,22 @@ TEST(HostileDicom, ItemDelimiterOutsideAnyItemIsInvalidData) {
       << outcome.text;
 }
 
+TEST(HostileDicom, FileMetaGroupNotFirstIsInvalidData) {
+  // GDCM then reads the file in another mode; the fuzzed file (the meta group length's tag turned
+  // into (0402,0000)) made it assert on a delimiter inside its JPEG 2000 data. This one it only
+  // fails to read.
+  TempDir dir;
+  DicomBytes file(DicomBytes::kJpegBaseline);
+  file.image(8, 8, "1").begin_encapsulated();
+  file.fragment(ramp(4)).end_sequence();
+  std::string bytes = file.bytes();
+  bytes.insert(132, std::string("\x02\x04\x00\x00UL\x04\x00\xc0\x00\x00\x00", 12));
+  const ChildOutcome outcome =
+      expect_clean_error(write_file(dir / "meta_second.dcm", bytes), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("the first element is (0402,0000)"), std::string::npos)
+      << outcome.text;
+}
+
 TEST(HostileDicom, JpegFrameHeaderContradictingTheImageIsInvalidData) {
   // SOI, then a baseline frame header of 16x16 with 3 components for an 8x8 grey image.
   TempDir dir;

@@ -348,6 +348,26 @@ Status check_pixel_data_delimiter(DcmDataset& dataset, const std::filesystem::pa
   return ok_status();
 }
 
+// After the preamble and "DICM" the file meta group (0002) comes first. GDCM, not finding it there,
+// reads the file in another mode and asserts on its Pixel Data delimiter; DCMTK finds the meta
+// elements further on (found by fuzzing: the group length's tag mutated to (0402,0000)).
+Status check_meta_group_first(const std::filesystem::path& path) {
+  constexpr std::size_t kPreambleBytes = 128;
+  unsigned char head[kPreambleBytes + 8] = {};
+  std::ifstream in(path, std::ios::binary);
+  if (!in.read(reinterpret_cast<char*>(head), sizeof head) ||
+      std::memcmp(head + kPreambleBytes, "DICM", 4) != 0) {
+    return ok_status();
+  }
+  const unsigned group = head[kPreambleBytes + 4] | unsigned(head[kPreambleBytes + 5]) << 8;
+  const unsigned element = head[kPreambleBytes + 6] | unsigned(head[kPreambleBytes + 7]) << 8;
+  if (group == 0x0002) return ok_status();
+  return Status(StatusCode::kInvalidData,
+                fmt::format("the file meta information does not start after \"DICM\": the "
+                            "first element is ({:04X},{:04X})",
+                            group, element));
+}
+
 }  // namespace
 
 Status check_dicom_structure(const std::filesystem::path& path) {
@@ -361,6 +381,7 @@ Status check_dicom_structure(const std::filesystem::path& path) {
     return Status(StatusCode::kInternal, "the DCMTK data dictionary is not installed");
   }
   DYNAMUS_RETURN_IF_ERROR(check_nesting(path));
+  DYNAMUS_RETURN_IF_ERROR(check_meta_group_first(path));
   // loadFile() by hand, to see where the parse stopped.
   DcmInputFileStream stream{OFFilename(path.c_str())};
   if (stream.status().bad()) {
