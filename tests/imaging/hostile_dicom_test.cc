@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <tuple>
 
 #include "dicom_bytes.h"
@@ -185,6 +187,34 @@ TEST(HostileDicom, JpegFrameHeaderContradictingTheImageIsInvalidData) {
   EXPECT_NE(outcome.text.find("16x16 with 3 components where the image is 8x8 with 1"),
             std::string::npos)
       << outcome.text;
+}
+
+TEST(HostileDicom, JfifVersionLibjpegDoesNotKnowIsInvalidData) {
+  // libjpeg warns on a JFIF major version other than 1, and GDCM asserts on the warning (found by
+  // fuzzing: 17.1 in one frame of a loop).
+  TempDir dir;
+  cv::Mat grey(8, 8, CV_8UC1);
+  cv::randu(grey, 0, 255);
+  std::vector<std::uint8_t> jpeg;
+  ASSERT_TRUE(cv::imencode(".jpg", grey, jpeg));
+  std::string frame(jpeg.begin(), jpeg.end());
+  if (frame.size() % 2 != 0) frame += '\0';  // fragments have even lengths
+  const std::size_t jfif = frame.find(std::string("JFIF\0", 5));
+  ASSERT_EQ(jfif, 6u) << "OpenCV's encoder writes APP0 JFIF first";
+  std::string patched = frame;
+  patched[jfif + 5] = '\x11';
+  DicomBytes file(DicomBytes::kJpegBaseline);
+  file.image(8, 8, "1").begin_encapsulated();
+  file.fragment(patched).end_sequence();
+  const ChildOutcome outcome =
+      expect_clean_error(write(dir, "jfif.dcm", file), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("JFIF version 17.01, not 1"), std::string::npos) << outcome.text;
+  // The frame as encoded, version 1.01, reads.
+  DicomBytes intact(DicomBytes::kJpegBaseline);
+  intact.image(8, 8, "1").begin_encapsulated();
+  intact.fragment(frame).end_sequence();
+  const Result<CineLoop> loop = load(write(dir, "intact.dcm", intact));
+  EXPECT_TRUE(loop.ok()) << loop.status().to_string();
 }
 
 TEST(HostileDicom, NativePixelDataDeclaringGigabytesIsInvalidData) {

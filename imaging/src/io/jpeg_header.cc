@@ -7,7 +7,7 @@
 namespace dynamus::imaging::io {
 namespace {
 
-constexpr std::uint8_t kMarker = 0xff, kStartOfImage = 0xd8, kStartOfScan = 0xda;
+constexpr std::uint8_t kMarker = 0xff, kStartOfImage = 0xd8, kStartOfScan = 0xda, kApp0 = 0xe0;
 
 bool is_frame_header(std::uint8_t marker) {
   // SOF0-SOF15 except DHT (C4), JPG (C8) and DAC (CC).
@@ -44,6 +44,13 @@ Status check_jpeg_header(std::string_view text, int columns, int rows, int sampl
     const std::size_t length = std::size_t(bytes[at + 2]) << 8 | bytes[at + 3];
     if (length < 2 || at + 2 + length > size) {
       return fail(fmt::format("segment {:#04x} at byte {} overruns the data", marker, at));
+    }
+    // libjpeg warns on a JFIF major version other than 1, and GDCM asserts on that warning (found
+    // by fuzzing: version 17.1).
+    const std::string_view jfif("JFIF\0", 5);
+    if (marker == kApp0 && length >= 2 + jfif.size() + 2 && text.substr(at + 4, 5) == jfif &&
+        bytes[at + 9] != 1) {
+      return fail(fmt::format("JFIF version {}.{:02}, not 1", bytes[at + 9], bytes[at + 10]));
     }
     if (is_frame_header(marker)) {
       if (frame_seen) return fail("a second frame header");

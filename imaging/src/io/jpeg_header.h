@@ -1,7 +1,7 @@
 // The marker segments of a JPEG frame up to its scan, checked before GDCM's IJG-based codecs see
-// it (check_dicom_structure()): Debian builds GDCM with assertions, and a corrupt header or a frame header contradicting
-// the DICOM image module aborts the process there (found by fuzzing,
-// tests/fuzz/regressions/dicom/).
+// it (check_dicom_structure()): Debian builds GDCM with assertions, and a corrupt header, a frame
+// header contradicting the DICOM image module or a JFIF version libjpeg does not know aborts the
+// process there (found by fuzzing, tests/fuzz/regressions/dicom/).
 #pragma once
 
 #include <string_view>
