@@ -190,8 +190,8 @@ TEST(HostileDicom, JpegFrameHeaderContradictingTheImageIsInvalidData) {
 }
 
 TEST(HostileDicom, JfifVersionLibjpegDoesNotKnowIsInvalidData) {
-  // libjpeg warns on a JFIF major version other than 1, and GDCM asserts on the warning (found by
-  // fuzzing: 17.1 in one frame of a loop).
+  // A JFIF major version other than 1, which libjpeg only warns about, makes GDCM's JPEG codec
+  // assert (found by fuzzing: 17.1 in one frame of a loop).
   TempDir dir;
   cv::Mat grey(8, 8, CV_8UC1);
   cv::randu(grey, 0, 255);

@@ -45,8 +45,8 @@ Status check_jpeg_header(std::string_view text, int columns, int rows, int sampl
     if (length < 2 || at + 2 + length > size) {
       return fail(fmt::format("segment {:#04x} at byte {} overruns the data", marker, at));
     }
-    // libjpeg warns on a JFIF major version other than 1, and GDCM asserts on that warning (found
-    // by fuzzing: version 17.1).
+    // A JFIF major version other than 1, which libjpeg only warns about, makes GDCM's JPEG codec
+    // assert (found by fuzzing: version 17.1).
     const std::string_view jfif("JFIF\0", 5);
     if (marker == kApp0 && length >= 2 + jfif.size() + 2 && text.substr(at + 4, 5) == jfif &&
         bytes[at + 9] != 1) {
