@@ -12,10 +12,11 @@
 
 namespace dynamus::imaging::io {
 
-// Runs `read` in a forked child and returns what it returned, passed back through a pipe. When the
-// child ends without a result (a signal, or exit() inside a library), the error is kInvalidData,
-// saying that decoding `what` ("DICOM", "video", ...) crashed and how. A result whose pixels are
-// more than `max_memory_bytes` or do not match its frame size is refused before it is allocated.
+// Runs `read` in a forked child and returns what it returned (through a socket, the pixels copied
+// out of the child's memory). When the child ends without a result (a signal, or exit() inside a
+// library), the error is kInvalidData, saying that decoding `what` ("dicom", "video", ...) ended
+// and how. A result whose pixels are more than `max_memory_bytes` or do not match its frame size is
+// refused before it is allocated.
 Result<DecodedCine> decode_in_child(const std::function<Result<DecodedCine>()>& read,
                                     std::string_view what, std::uint64_t max_memory_bytes);
 

@@ -270,6 +270,19 @@ Status check_ultrasound_regions(DcmDataset& dataset) {
   return ok_status();
 }
 
+// The fragments of encapsulated Pixel Data, or null for native or no pixel data.
+DcmPixelSequence* encapsulated_fragments(DcmDataset& dataset) {
+  DcmElement* element = nullptr;
+  DcmPixelSequence* fragments = nullptr;
+  if (dataset.findAndGetElement(DCM_PixelData, element).bad() || element == nullptr ||
+      static_cast<DcmPixelData*>(element)
+          ->getEncapsulatedRepresentation(dataset.getOriginalXfer(), nullptr, fragments)
+          .bad()) {
+    return nullptr;
+  }
+  return fragments;
+}
+
 // JPEG baseline, extended and lossless frames go through GDCM's IJG codecs, which abort on some
 // corrupt frame headers, already while the file is read (jpeg_header.h).
 Status check_jpeg_frames(DcmDataset& dataset) {
@@ -285,17 +298,8 @@ Status check_jpeg_frames(DcmDataset& dataset) {
     default:
       return ok_status();
   }
-  DcmElement* element = nullptr;
-  if (dataset.findAndGetElement(DCM_PixelData, element).bad() || element == nullptr) {
-    return ok_status();
-  }
-  DcmPixelSequence* fragments = nullptr;
-  if (static_cast<DcmPixelData*>(element)
-          ->getEncapsulatedRepresentation(dataset.getOriginalXfer(), nullptr, fragments)
-          .bad() ||
-      fragments == nullptr) {
-    return ok_status();
-  }
+  DcmPixelSequence* fragments = encapsulated_fragments(dataset);
+  if (fragments == nullptr) return ok_status();
   Uint16 rows = 0, columns = 0, samples = 1;
   (void)dataset.findAndGetUint16(DCM_Rows, rows);
   (void)dataset.findAndGetUint16(DCM_Columns, columns);
@@ -324,15 +328,7 @@ Status check_jpeg_frames(DcmDataset& dataset) {
 // Pixel Data is the last element, so its delimiter is the file's last 8 bytes (little endian, as
 // every encapsulated transfer syntax is).
 Status check_pixel_data_delimiter(DcmDataset& dataset, const std::filesystem::path& path) {
-  DcmElement* element = nullptr;
-  DcmPixelSequence* fragments = nullptr;
-  if (dataset.findAndGetElement(DCM_PixelData, element).bad() || element == nullptr ||
-      static_cast<DcmPixelData*>(element)
-          ->getEncapsulatedRepresentation(dataset.getOriginalXfer(), nullptr, fragments)
-          .bad() ||
-      fragments == nullptr) {
-    return ok_status();
-  }
+  if (encapsulated_fragments(dataset) == nullptr) return ok_status();
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   unsigned char last[8] = {};
   if (!in || in.tellg() < std::streamoff(sizeof last)) return ok_status();
@@ -349,8 +345,8 @@ Status check_pixel_data_delimiter(DcmDataset& dataset, const std::filesystem::pa
 }
 
 // After the preamble and "DICM" the file meta group (0002) comes first. GDCM, not finding it there,
-// reads the file in another mode and asserts on its Pixel Data delimiter; DCMTK finds the meta
-// elements further on (found by fuzzing: the group length's tag mutated to (0402,0000)).
+// reads the file in another mode (and asserted on a delimiter inside the pixel data); DCMTK finds
+// the meta elements further on (found by fuzzing: the group length's tag mutated to (0402,0000)).
 Status check_meta_group_first(const std::filesystem::path& path) {
   constexpr std::size_t kPreambleBytes = 128;
   unsigned char head[kPreambleBytes + 8] = {};

@@ -37,7 +37,8 @@ struct LoadOptions {
   std::uint64_t max_memory_bytes = std::uint64_t{4} << 30;
   // Decode in a child process: a decoding library that crashes on a malformed file (an assertion
   // in GDCM, a fault in a codec) ends the child, and load() reports kInvalidData instead of the
-  // caller ending. Costs a fork and a copy of the grey frames through a pipe (docs/reliability.md).
+  // caller ending. Costs a fork and a copy of the grey frames out of the child
+  // (docs/reliability.md).
   // Off only where a crash should be seen: the fuzz harnesses, a debugger.
   bool decode_in_child_process = true;
 };
