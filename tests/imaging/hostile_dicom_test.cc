@@ -174,6 +174,27 @@ TEST(HostileDicom, FileMetaGroupNotFirstIsInvalidData) {
       << outcome.text;
 }
 
+TEST(HostileDicom, ItemLongerThanItsSequenceIsInvalidData) {
+  // DCMTK reads the item on past its sequence's end, GDCM asserts (found by fuzzing: an item 4
+  // bytes longer than its sequence). One item of 12 bytes declared as 16, in a sequence of 20.
+  TempDir dir;
+  const std::string referenced_class(
+      "\x08\x00\x50\x11UI\x04\x00"
+      "1.2\0",
+      12);
+  const std::string item = std::string("\xfe\xff\x00\xe0\x10\x00\x00\x00", 8) + referenced_class;
+  DicomBytes file;
+  file.long_element(0x0008, 0x2112, "SQ", item);
+  file.text(0x0010, 0x0010, "PN", "Lestrade^G");
+  file.image(8, 8, "1").native_pixels(ramp(64));
+  const ChildOutcome outcome =
+      expect_clean_error(write(dir, "long_item.dcm", file), StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("the items of (0008,2112) SourceImageSequence take 24 bytes; the "
+                              "sequence declares 20"),
+            std::string::npos)
+      << outcome.text;
+}
+
 TEST(HostileDicom, JpegFrameHeaderContradictingTheImageIsInvalidData) {
   // SOI, then a baseline frame header of 16x16 with 3 components for an 8x8 grey image.
   TempDir dir;
