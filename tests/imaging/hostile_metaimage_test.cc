@@ -75,6 +75,19 @@ TEST(HostileMetaImage, MissingElementDataFileIsInvalidData) {
   expect_clean_error(write(dir, "no_data_file.mha", text + kFrames), StatusCode::kInvalidData);
 }
 
+TEST(HostileMetaImage, ElementDataFileWithoutItsValueIsInvalidData) {
+  // MetaIO looks for the '=' further on, in the pixel data, and reads on from there (found by
+  // fuzzing, where MetaIO then overflowed a buffer: "ElementDataFile\r" before binary data).
+  TempDir dir;
+  std::string text = header("4 3 2", "0.2 0.2 1", "", "LOCAL");
+  text.replace(text.find("ElementDataFile"), std::string::npos, "ElementDataFile\r");
+  const ChildOutcome outcome = expect_clean_error(
+      write(dir, "no_value.mha", text + std::string(300, 'Q') + " = 1\n" + kFrames),
+      StatusCode::kInvalidData);
+  EXPECT_NE(outcome.text.find("ElementDataFile line has no '=' and no value"), std::string::npos)
+      << outcome.text;
+}
+
 TEST(HostileMetaImage, KeyLongerThanMetaIoHoldsIsInvalidData) {
   // ITK 5.2 copies keys into 255 bytes unchecked: 300 would overflow it.
   TempDir dir;

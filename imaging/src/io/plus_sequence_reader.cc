@@ -187,9 +187,14 @@ Status check_metaimage_header(const std::filesystem::path& path) {
                         key.size(), kMaxMetaIoKeyChars));
       }
       if (key == "ElementDataFile") {
+        // Without a separator on its line, MetaIO looks for one further on, in the pixel data,
+        // and reads on from there (found by fuzzing: "ElementDataFile\r" before binary data).
         const std::size_t equals = part.find_first_of("=:");
-        return check_data_file_value(equals == std::string_view::npos ? std::string_view()
-                                                                      : part.substr(equals + 1));
+        if (equals == std::string_view::npos) {
+          return Status(StatusCode::kInvalidData,
+                        "MetaImage ElementDataFile line has no '=' and no value");
+        }
+        return check_data_file_value(part.substr(equals + 1));
       }
       rest.remove_prefix(std::min(end + 1, rest.size()));
     }
