@@ -88,6 +88,18 @@ TEST(HostileMetaImage, ElementDataFileWithoutItsValueIsInvalidData) {
       << outcome.text;
 }
 
+TEST(HostileMetaImage, ListOfSliceFilesIsUnsupported) {
+  // MetaIO read the lines after "LIST" as file names and sized a buffer from one it could not
+  // measure: 2^63 bytes (found by fuzzing).
+  TempDir dir;
+  const ChildOutcome outcome = expect_clean_error(
+      write(dir, "list.mha", header("4 3 2", "0.2 0.2 1", "", "LIST") + "slice0.raw\nslice1.raw\n"),
+      StatusCode::kUnsupported);
+  EXPECT_NE(outcome.text.find("ElementDataFile = LIST (a file per slice) is not supported"),
+            std::string::npos)
+      << outcome.text;
+}
+
 TEST(HostileMetaImage, KeyLongerThanMetaIoHoldsIsInvalidData) {
   // ITK 5.2 copies keys into 255 bytes unchecked: 300 would overflow it.
   TempDir dir;

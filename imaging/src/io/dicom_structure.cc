@@ -199,6 +199,15 @@ Status check_image_module(DcmDataset& dataset) {
   }
   Uint16 allocated = 0, stored = 0, high_bit = 0;
   if (dataset.findAndGetUint16(DCM_BitsAllocated, allocated).good()) {
+    // GDCM asserts on a pixel size that is not whole bytes (found by fuzzing: 47 bits allocated).
+    // DICOM allows 1 (bitmaps, not ultrasound) and multiples of 8.
+    if (allocated == 1) {
+      return Status(StatusCode::kUnsupported, "1-bit pixel data is not supported");
+    }
+    if (allocated % 8 != 0) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("Bits Allocated is {}, not a multiple of 8", allocated));
+    }
     if (dataset.findAndGetUint16(DCM_BitsStored, stored).good() &&
         (stored == 0 || stored > allocated)) {
       return Status(StatusCode::kInvalidData,
