@@ -195,6 +195,19 @@ TEST(HostileDicom, ItemLongerThanItsSequenceIsInvalidData) {
       << outcome.text;
 }
 
+TEST(HostileDicom, PixelDataUnderAnotherVrReadsWithoutUndefinedBehaviour) {
+  // Pixel Data as OD is another DCMTK class, and the checks cast it as pixel data (found by
+  // fuzzing with UBSan: "downcast ... does not point to an object of type 'DcmPixelData'"). GDCM
+  // reads the bytes as the frame. The sanitizer build is where the cast would fail the test.
+  TempDir dir;
+  DicomBytes file;
+  file.image(8, 8, "1").long_element(0x7fe0, 0x0010, "OD", ramp(64));
+  const Result<CineLoop> loop = load(write(dir, "pixels_od.dcm", file));
+  ASSERT_TRUE(loop.ok()) << loop.status().to_string();
+  EXPECT_EQ(loop->frame_count(), 1);
+  EXPECT_EQ(loop->width_px(), 8);
+}
+
 TEST(HostileDicom, JpegFrameHeaderContradictingTheImageIsInvalidData) {
   // SOI, then a baseline frame header of 16x16 with 3 components for an 8x8 grey image.
   TempDir dir;

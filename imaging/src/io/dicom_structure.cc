@@ -310,7 +310,9 @@ Status check_ultrasound_regions(DcmDataset& dataset) {
 DcmPixelSequence* encapsulated_fragments(DcmDataset& dataset) {
   DcmElement* element = nullptr;
   DcmPixelSequence* fragments = nullptr;
+  // Pixel Data under another VR (UN, say) is another class.
   if (dataset.findAndGetElement(DCM_PixelData, element).bad() || element == nullptr ||
+      element->ident() != EVR_PixelData ||
       static_cast<DcmPixelData*>(element)
           ->getEncapsulatedRepresentation(dataset.getOriginalXfer(), nullptr, fragments)
           .bad()) {
