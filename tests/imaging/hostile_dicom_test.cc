@@ -73,9 +73,7 @@ TEST(HostileDicom, TerabytesDeclaredAreRefusedBeforeDecoding) {
   TempDir dir;
   DicomBytes file;
   file.image(65535, 65535, "2147483647").native_pixels(ramp(16));
-  const ChildOutcome outcome =
-      expect_clean_error(write(dir, "huge.dcm", file), StatusCode::kTooLarge);
-  EXPECT_NE(outcome.text.find("memory ceiling"), std::string::npos) << outcome.text;
+  expect_refusal(write(dir, "huge.dcm", file), StatusCode::kTooLarge, "memory ceiling");
 }
 
 TEST(HostileDicom, HugeFrameCountOnSmallFramesIsTooLarge) {
@@ -103,9 +101,8 @@ TEST(HostileDicom, MoreFramesDeclaredThanNativePixelDataHoldsIsInvalidData) {
   TempDir dir;
   DicomBytes file;
   file.image(8, 8, "1000").native_pixels(ramp(8 * 8 * 3));
-  const ChildOutcome outcome =
-      expect_clean_error(write(dir, "mismatch.dcm", file), StatusCode::kInvalidData);
-  EXPECT_NE(outcome.text.find("pixel data holds 192 bytes"), std::string::npos) << outcome.text;
+  expect_refusal(write(dir, "mismatch.dcm", file), StatusCode::kInvalidData,
+                 "pixel data holds 192 bytes");
 }
 
 TEST(HostileDicom, FewerFragmentsThanFramesIsInvalidData) {
@@ -115,10 +112,8 @@ TEST(HostileDicom, FewerFragmentsThanFramesIsInvalidData) {
   // Not JPEG streams (no SOI), so the count is what gets checked.
   file.fragment(ramp(4)).fragment(ramp(4));
   file.end_sequence();
-  const ChildOutcome outcome =
-      expect_clean_error(write(dir, "fragments.dcm", file), StatusCode::kInvalidData);
-  EXPECT_NE(outcome.text.find("2 compressed fragments for 5 frames"), std::string::npos)
-      << outcome.text;
+  expect_refusal(write(dir, "fragments.dcm", file), StatusCode::kInvalidData,
+                 "2 compressed fragments for 5 frames");
 }
 
 TEST(HostileDicom, FragmentCutShortIsInvalidData) {
@@ -137,11 +132,8 @@ TEST(HostileDicom, PixelDataDelimiterDeclaringALengthIsInvalidData) {
   file.image(8, 8, "1").begin_encapsulated();
   file.fragment(ramp(4));
   file.end_sequence(0xfe000000u);
-  const ChildOutcome outcome =
-      expect_clean_error(write(dir, "delimiter.dcm", file), StatusCode::kInvalidData);
-  EXPECT_NE(outcome.text.find("delimiter ending the Pixel Data declares 4261412864 bytes"),
-            std::string::npos)
-      << outcome.text;
+  expect_refusal(write(dir, "delimiter.dcm", file), StatusCode::kInvalidData,
+                 "delimiter ending the Pixel Data declares 4261412864 bytes");
 }
 
 TEST(HostileDicom, ItemDelimiterOutsideAnyItemIsInvalidData) {
@@ -152,10 +144,8 @@ TEST(HostileDicom, ItemDelimiterOutsideAnyItemIsInvalidData) {
   file.text(0x0008, 0x2111, "ST", "derived");
   file.end_item();
   file.image(8, 8, "1").native_pixels(ramp(64));
-  const ChildOutcome outcome =
-      expect_clean_error(write(dir, "stray_delimiter.dcm", file), StatusCode::kInvalidData);
-  EXPECT_NE(outcome.text.find("at a delimiter that closes no item"), std::string::npos)
-      << outcome.text;
+  expect_refusal(write(dir, "stray_delimiter.dcm", file), StatusCode::kInvalidData,
+                 "at a delimiter that closes no item");
 }
 
 TEST(HostileDicom, FileMetaGroupNotFirstIsInvalidData) {
@@ -168,10 +158,8 @@ TEST(HostileDicom, FileMetaGroupNotFirstIsInvalidData) {
   file.fragment(ramp(4)).end_sequence();
   std::string bytes = file.bytes();
   bytes.insert(132, std::string("\x02\x04\x00\x00UL\x04\x00\xc0\x00\x00\x00", 12));
-  const ChildOutcome outcome =
-      expect_clean_error(write_file(dir / "meta_second.dcm", bytes), StatusCode::kInvalidData);
-  EXPECT_NE(outcome.text.find("the first element is (0402,0000)"), std::string::npos)
-      << outcome.text;
+  expect_refusal(write_file(dir / "meta_second.dcm", bytes), StatusCode::kInvalidData,
+                 "the first element is (0402,0000)");
 }
 
 TEST(HostileDicom, ItemLongerThanItsSequenceIsInvalidData) {
@@ -216,11 +204,8 @@ TEST(HostileDicom, JpegFrameHeaderContradictingTheImageIsInvalidData) {
   file.fragment(std::string("\xff\xd8\xff\xc0\x00\x11\x08\x00\x10\x00\x10\x03", 12) +
                 std::string(12, '\x11') + std::string("\xff\xda\x00\x02", 4));
   file.end_sequence();
-  const ChildOutcome outcome =
-      expect_clean_error(write(dir, "jpeg.dcm", file), StatusCode::kInvalidData);
-  EXPECT_NE(outcome.text.find("16x16 with 3 components where the image is 8x8 with 1"),
-            std::string::npos)
-      << outcome.text;
+  expect_refusal(write(dir, "jpeg.dcm", file), StatusCode::kInvalidData,
+                 "16x16 with 3 components where the image is 8x8 with 1");
 }
 
 TEST(HostileDicom, JfifVersionLibjpegDoesNotKnowIsInvalidData) {
@@ -240,9 +225,8 @@ TEST(HostileDicom, JfifVersionLibjpegDoesNotKnowIsInvalidData) {
   DicomBytes file(DicomBytes::kJpegBaseline);
   file.image(8, 8, "1").begin_encapsulated();
   file.fragment(patched).end_sequence();
-  const ChildOutcome outcome =
-      expect_clean_error(write(dir, "jfif.dcm", file), StatusCode::kInvalidData);
-  EXPECT_NE(outcome.text.find("JFIF version 17.01, not 1"), std::string::npos) << outcome.text;
+  expect_refusal(write(dir, "jfif.dcm", file), StatusCode::kInvalidData,
+                 "JFIF version 17.01, not 1");
   // The frame as encoded, version 1.01, reads.
   DicomBytes intact(DicomBytes::kJpegBaseline);
   intact.image(8, 8, "1").begin_encapsulated();
@@ -281,11 +265,8 @@ TEST(HostileDicom, BinaryAttributeUnderAnotherVrIsInvalidData) {
   file.text(0x0028, 0x0004, "CS", "MONOCHROME2").us(0x0028, 0x0010, 8).us(0x0028, 0x0011, 8);
   file.us(0x0028, 0x0100, 8).us(0x0028, 0x0101, 8).us(0x0028, 0x0102, 7).us(0x0028, 0x0103, 0);
   file.native_pixels(ramp(64));
-  const ChildOutcome outcome =
-      expect_clean_error(write(dir, "vr.dcm", file), StatusCode::kInvalidData);
-  EXPECT_NE(outcome.text.find("SamplesPerPixel has the VR SL where DICOM says US"),
-            std::string::npos)
-      << outcome.text;
+  expect_refusal(write(dir, "vr.dcm", file), StatusCode::kInvalidData,
+                 "SamplesPerPixel has the VR SL where DICOM says US");
 }
 
 TEST(HostileDicom, ElementWithoutAValidVrIsInvalidData) {
@@ -293,9 +274,8 @@ TEST(HostileDicom, ElementWithoutAValidVrIsInvalidData) {
   TempDir dir;
   DicomBytes file;
   file.image(8, 8, "1").element(0x3900, 0x0100, "( ", "ab").native_pixels(ramp(64));
-  const ChildOutcome outcome =
-      expect_clean_error(write(dir, "vr.dcm", file), StatusCode::kInvalidData);
-  EXPECT_NE(outcome.text.find("(3900,0100) has no valid VR"), std::string::npos) << outcome.text;
+  expect_refusal(write(dir, "vr.dcm", file), StatusCode::kInvalidData,
+                 "(3900,0100) has no valid VR");
 }
 
 TEST(HostileDicom, FileMetaElementWithoutAValidVrIsInvalidData) {
@@ -305,9 +285,8 @@ TEST(HostileDicom, FileMetaElementWithoutAValidVrIsInvalidData) {
   const std::string bytes =
       image_with_vr_changed(std::string{'\x02', '\x00', '\x10', '\x00', 'U', 'I'}, 1, '~');
   ASSERT_FALSE(bytes.empty());
-  const ChildOutcome outcome =
-      expect_clean_error(write_file(dir / "meta_vr.dcm", bytes), StatusCode::kInvalidData);
-  EXPECT_NE(outcome.text.find("(0002,0010) has no valid VR"), std::string::npos) << outcome.text;
+  expect_refusal(write_file(dir / "meta_vr.dcm", bytes), StatusCode::kInvalidData,
+                 "(0002,0010) has no valid VR");
 }
 
 TEST(HostileDicom, UltrasoundRegionWithoutBothPhysicalDeltasIsInvalidData) {
@@ -341,11 +320,8 @@ TEST(HostileDicom, ImageAttributeInAnotherTextVrIsInvalidData) {
   const std::string bytes =
       image_with_vr_changed(std::string{'\x28', '\x00', '\x08', '\x00', 'I', 'S'}, 0, 'A');
   ASSERT_FALSE(bytes.empty());
-  const ChildOutcome outcome =
-      expect_clean_error(write_file(dir / "frames_as.dcm", bytes), StatusCode::kInvalidData);
-  EXPECT_NE(outcome.text.find("(0028,0008) NumberOfFrames has the VR AS where DICOM says IS"),
-            std::string::npos)
-      << outcome.text;
+  expect_refusal(write_file(dir / "frames_as.dcm", bytes), StatusCode::kInvalidData,
+                 "(0028,0008) NumberOfFrames has the VR AS where DICOM says IS");
 }
 
 TEST(HostileDicom, ImagePixelValuesOutOfRangeAreInvalidData) {
@@ -382,11 +358,8 @@ TEST(HostileDicom, PaletteColourWithoutItsLookupTablesIsInvalidData) {
   TempDir dir;
   DicomBytes file;
   file.image(8, 8, "1", "PALETTE").native_pixels(ramp(64));
-  const ChildOutcome outcome =
-      expect_clean_error(write(dir, "palette.dcm", file), StatusCode::kInvalidData);
-  EXPECT_NE(outcome.text.find("palette colour without a red lookup table descriptor"),
-            std::string::npos)
-      << outcome.text;
+  expect_refusal(write(dir, "palette.dcm", file), StatusCode::kInvalidData,
+                 "palette colour without a red lookup table descriptor");
 }
 
 TEST(HostileDicom, PaletteTableShorterThanItsDescriptorIsInvalidData) {
@@ -413,11 +386,8 @@ TEST(HostileDicom, PhotometricInterpretationDicomDoesNotDefineIsInvalidData) {
   TempDir dir;
   DicomBytes file;
   file.image(8, 8, "1", "XYZ").native_pixels(ramp(64));
-  const ChildOutcome outcome =
-      expect_clean_error(write(dir, "xyz.dcm", file), StatusCode::kInvalidData);
-  EXPECT_NE(outcome.text.find("Photometric Interpretation \"XYZ\" is not one DICOM defines"),
-            std::string::npos)
-      << outcome.text;
+  expect_refusal(write(dir, "xyz.dcm", file), StatusCode::kInvalidData,
+                 "Photometric Interpretation \"XYZ\" is not one DICOM defines");
 }
 
 TEST(HostileDicom, NegativePhysicalDeltaUsesItsMagnitudeWithAWarning) {

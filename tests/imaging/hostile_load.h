@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 
 #include "bounded_child.h"
 #include "dynamus/imaging/load.h"
@@ -43,6 +44,13 @@ inline testing::ChildOutcome expect_clean_error(const std::filesystem::path& pat
   EXPECT_NE(outcome.text.find(path.string()), std::string::npos) << outcome.text;
   EXPECT_EQ(outcome.text.find('\n'), std::string::npos) << outcome.text;
   return outcome;
+}
+
+// expect_clean_error(), and the message gives `reason`.
+inline void expect_refusal(const std::filesystem::path& path, StatusCode code,
+                           std::string_view reason) {
+  const testing::ChildOutcome outcome = expect_clean_error(path, code);
+  EXPECT_NE(outcome.text.find(reason), std::string::npos) << outcome.text;
 }
 
 }  // namespace dynamus::imaging

@@ -54,8 +54,7 @@ TEST(HostileMetaImage, ZeroFramesIsAnError) {
 TEST(HostileMetaImage, ElementDataFileNamingTheHeaderItselfIsTruncated) {
   TempDir dir;
   const auto path = write(dir, "self.mhd", header("64 64 2", "0.2 0.2 1", "", "self.mhd"));
-  const ChildOutcome outcome = expect_clean_error(path, StatusCode::kInvalidData);
-  EXPECT_NE(outcome.text.find("truncated"), std::string::npos) << outcome.text;
+  expect_refusal(path, StatusCode::kInvalidData, "truncated");
 }
 
 TEST(HostileMetaImage, ElementDataFileNamingAFolderOrADeviceIsUnreadable) {
@@ -81,33 +80,25 @@ TEST(HostileMetaImage, ElementDataFileWithoutItsValueIsInvalidData) {
   TempDir dir;
   std::string text = header("4 3 2", "0.2 0.2 1", "", "LOCAL");
   text.replace(text.find("ElementDataFile"), std::string::npos, "ElementDataFile\r");
-  const ChildOutcome outcome = expect_clean_error(
-      write(dir, "no_value.mha", text + std::string(300, 'Q') + " = 1\n" + kFrames),
-      StatusCode::kInvalidData);
-  EXPECT_NE(outcome.text.find("ElementDataFile line has no '=' and no value"), std::string::npos)
-      << outcome.text;
+  expect_refusal(write(dir, "no_value.mha", text + std::string(300, 'Q') + " = 1\n" + kFrames),
+                 StatusCode::kInvalidData, "ElementDataFile line has no '=' and no value");
 }
 
 TEST(HostileMetaImage, ListOfSliceFilesIsUnsupported) {
   // MetaIO read the lines after "LIST" as file names and sized a buffer from one it could not
   // measure: 2^63 bytes (found by fuzzing).
   TempDir dir;
-  const ChildOutcome outcome = expect_clean_error(
+  expect_refusal(
       write(dir, "list.mha", header("4 3 2", "0.2 0.2 1", "", "LIST") + "slice0.raw\nslice1.raw\n"),
-      StatusCode::kUnsupported);
-  EXPECT_NE(outcome.text.find("ElementDataFile = LIST (a file per slice) is not supported"),
-            std::string::npos)
-      << outcome.text;
+      StatusCode::kUnsupported, "ElementDataFile = LIST (a file per slice) is not supported");
 }
 
 TEST(HostileMetaImage, KeyLongerThanMetaIoHoldsIsInvalidData) {
   // ITK 5.2 copies keys into 255 bytes unchecked: 300 would overflow it.
   TempDir dir;
   const std::string extra = std::string(300, 'K') + " = 1\n";
-  const ChildOutcome outcome = expect_clean_error(
-      write(dir, "long_key.mha", header("4 3 2", "0.2 0.2 1", extra, "LOCAL") + kFrames),
-      StatusCode::kInvalidData);
-  EXPECT_NE(outcome.text.find("300 characters"), std::string::npos) << outcome.text;
+  expect_refusal(write(dir, "long_key.mha", header("4 3 2", "0.2 0.2 1", extra, "LOCAL") + kFrames),
+                 StatusCode::kInvalidData, "300 characters");
 }
 
 TEST(HostileMetaImage, NegativeOrZeroSpacingGivesNoCalibration) {
