@@ -12,10 +12,9 @@ namespace dynamus::imaging::io {
 // parses the same structure leaving large values on disk and checks each length against what the
 // file holds: kInvalidData with DCMTK's reason when the structure is broken, or when a standard
 // attribute has a binary or sequence VR that contradicts the dictionary (GDCM aborts on those).
-// Items nested more than 64 deep are refused first: both parsers recurse once per level. JPEG
-// (IJG) fragments whose headers are broken or contradict Rows, Columns and Samples per Pixel are
-// refused too (GDCM aborts on some of those), as are image pixel values out of DICOM's ranges
-// (Samples per Pixel, Planar Configuration, Bits Allocated/Stored, High Bit).
+// Items nested more than 64 deep are refused first: both parsers recurse once per level. Then the
+// attribute values GDCM's image reader trusts are checked (check_image_attributes(),
+// dicom_image_checks.h).
 Status check_dicom_structure(const std::filesystem::path& path);
 
 }  // namespace dynamus::imaging::io

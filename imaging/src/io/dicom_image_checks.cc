@@ -1,0 +1,239 @@
+#include "io/dicom_image_checks.h"
+
+#include <dcmtk/config/osconfig.h>  // must precede the other DCMTK headers
+#include <dcmtk/dcmdata/dcdatset.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
+#include <dcmtk/dcmdata/dcsequen.h>
+#include <fmt/format.h>
+#include <gdcmPhotometricInterpretation.h>
+
+#include <cstdint>
+#include <fstream>
+#include <string_view>
+#include <utility>
+
+#include "io/jpeg_header.h"
+
+namespace dynamus::imaging::io {
+namespace {
+
+// GDCM asserts (aborts) on image pixel values outside these ranges (found by fuzzing: a Planar
+// Configuration of 2); DICOM allows none of them either.
+Status check_image_module(DcmDataset& dataset) {
+  struct Range {
+    const DcmTagKey& key;
+    const char* name;
+    Uint16 min, max;
+  };
+  const Range ranges[] = {{DCM_SamplesPerPixel, "Samples per Pixel", 1, 4},
+                          {DCM_PlanarConfiguration, "Planar Configuration", 0, 1},
+                          {DCM_BitsAllocated, "Bits Allocated", 1, 64},
+                          {DCM_PixelRepresentation, "Pixel Representation", 0, 1}};
+  for (const Range& range : ranges) {
+    Uint16 value = 0;
+    if (dataset.findAndGetUint16(range.key, value).good() &&
+        (value < range.min || value > range.max)) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("{} is {}, not {} to {}", range.name, value, range.min, range.max));
+    }
+  }
+  Uint16 allocated = 0, stored = 0, high_bit = 0;
+  if (dataset.findAndGetUint16(DCM_BitsAllocated, allocated).good()) {
+    // GDCM asserts on a pixel size that is not whole bytes (found by fuzzing: 47 bits allocated).
+    // DICOM allows 1 (bitmaps, not ultrasound) and multiples of 8.
+    if (allocated == 1) {
+      return Status(StatusCode::kUnsupported, "1-bit pixel data is not supported");
+    }
+    if (allocated % 8 != 0) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("Bits Allocated is {}, not a multiple of 8", allocated));
+    }
+    if (dataset.findAndGetUint16(DCM_BitsStored, stored).good() &&
+        (stored == 0 || stored > allocated)) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("Bits Stored is {} for {} bits allocated", stored, allocated));
+    }
+    if (dataset.findAndGetUint16(DCM_HighBit, high_bit).good() && high_bit >= allocated) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("High Bit is {} for {} bits allocated", high_bit, allocated));
+    }
+  }
+  return ok_status();
+}
+
+// GDCM asserts (aborts) on a Photometric Interpretation it cannot name, on none for colour
+// samples, and on palette colour without its three lookup tables (found by fuzzing: "PALETTE"
+// without tables). Its own parser (lenient: "PALETTE" is palette colour) decides what the value
+// names. Each table needs a descriptor of 3 values (entries, first value, 8 or 16 bits) and
+// either its data, entries x bits long, or segmented data.
+Status check_photometric(DcmDataset& dataset) {
+  OFString text;
+  if (dataset.findAndGetOFString(DCM_PhotometricInterpretation, text).bad()) {
+    Uint16 samples = 0;
+    if (dataset.findAndGetUint16(DCM_SamplesPerPixel, samples).bad() || samples == 1) {
+      return ok_status();
+    }
+    return Status(StatusCode::kInvalidData,
+                  fmt::format("no Photometric Interpretation for {} samples per pixel", samples));
+  }
+  using gdcm::PhotometricInterpretation;
+  const PhotometricInterpretation::PIType pi = PhotometricInterpretation::GetPIType(text.c_str());
+  if (pi == PhotometricInterpretation::UNKNOWN || pi == PhotometricInterpretation::PI_END) {
+    return Status(
+        StatusCode::kInvalidData,
+        fmt::format("Photometric Interpretation \"{}\" is not one DICOM defines", text.c_str()));
+  }
+  if (pi != PhotometricInterpretation::PALETTE_COLOR) return ok_status();
+  const char* colours[] = {"red", "green", "blue"};
+  for (Uint16 i = 0; i < 3; ++i) {
+    const DcmTagKey descriptor_key(0x0028, Uint16(0x1101 + i));
+    Uint16 entries = 0, bits = 0;
+    DcmElement* descriptor = nullptr;
+    if (dataset.findAndGetElement(descriptor_key, descriptor).bad() || descriptor == nullptr ||
+        descriptor->getVM() != 3 || descriptor->getUint16(entries, 0).bad() ||
+        descriptor->getUint16(bits, 2).bad() || (bits != 8 && bits != 16)) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("palette colour without a {} lookup table descriptor of 3 values "
+                                "ending in 8 or 16 bits",
+                                colours[i]));
+    }
+    DcmElement* data = nullptr;
+    if (dataset.findAndGetElement(DcmTagKey(0x0028, Uint16(0x1201 + i)), data).good() &&
+        data != nullptr) {
+      const std::uint64_t expected = (entries == 0 ? 65536u : entries) * std::uint64_t(bits / 8);
+      if (data->getLength() != expected) {
+        return Status(StatusCode::kInvalidData,
+                      fmt::format("the {} palette lookup table holds {} bytes; its descriptor "
+                                  "says {}",
+                                  colours[i], data->getLength(), expected));
+      }
+      continue;
+    }
+    if (dataset.findAndGetElement(DcmTagKey(0x0028, Uint16(0x1221 + i)), data).bad() ||
+        data == nullptr || data->getLength() == 0) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("palette colour without {} lookup table data", colours[i]));
+    }
+  }
+  return ok_status();
+}
+
+// GDCM takes the pixel spacing of an ultrasound multi-frame image from the first item of the
+// Sequence of Ultrasound Regions, reading its Physical Delta X and Y unchecked, and asserts
+// (aborts) when the item has no item or either is missing or not one value (found by fuzzing).
+// Both are type 1 in every region; the first item is the one GDCM reads.
+Status check_ultrasound_regions(DcmDataset& dataset) {
+  DcmSequenceOfItems* regions = nullptr;
+  if (dataset.findAndGetSequence(DCM_SequenceOfUltrasoundRegions, regions).bad() ||
+      regions == nullptr) {
+    return ok_status();
+  }
+  if (regions->card() == 0) {
+    return Status(StatusCode::kInvalidData, "the Sequence of Ultrasound Regions has no item");
+  }
+  DcmItem* first = regions->getItem(0);
+  const std::pair<DcmTagKey, const char*> deltas[] = {
+      {DCM_PhysicalDeltaX, "Physical Delta X (0018,602C)"},
+      {DCM_PhysicalDeltaY, "Physical Delta Y (0018,602E)"}};
+  for (const auto& [key, name] : deltas) {
+    DcmElement* delta = nullptr;
+    if (first == nullptr || first->findAndGetElement(key, delta).bad() || delta == nullptr ||
+        delta->getVM() != 1) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("ultrasound region 1 has no single {}", name));
+    }
+  }
+  return ok_status();
+}
+
+// The fragments of encapsulated Pixel Data, or null for native or no pixel data.
+DcmPixelSequence* encapsulated_fragments(DcmDataset& dataset) {
+  DcmElement* element = nullptr;
+  DcmPixelSequence* fragments = nullptr;
+  // Pixel Data under another VR (UN, say) is another class.
+  if (dataset.findAndGetElement(DCM_PixelData, element).bad() || element == nullptr ||
+      element->ident() != EVR_PixelData ||
+      static_cast<DcmPixelData*>(element)
+          ->getEncapsulatedRepresentation(dataset.getOriginalXfer(), nullptr, fragments)
+          .bad()) {
+    return nullptr;
+  }
+  return fragments;
+}
+
+// JPEG baseline, extended and lossless frames go through GDCM's IJG codecs, which abort on some
+// corrupt frame headers, already while the file is read (jpeg_header.h).
+Status check_jpeg_frames(DcmDataset& dataset) {
+  switch (dataset.getOriginalXfer()) {
+    case EXS_JPEGProcess1:
+    case EXS_JPEGProcess2_4:
+    case EXS_JPEGProcess3_5:
+    case EXS_JPEGProcess6_8:
+    case EXS_JPEGProcess10_12:
+    case EXS_JPEGProcess14:
+    case EXS_JPEGProcess14SV1:
+      break;
+    default:
+      return ok_status();
+  }
+  DcmPixelSequence* fragments = encapsulated_fragments(dataset);
+  if (fragments == nullptr) return ok_status();
+  Uint16 rows = 0, columns = 0, samples = 1;
+  (void)dataset.findAndGetUint16(DCM_Rows, rows);
+  (void)dataset.findAndGetUint16(DCM_Columns, columns);
+  // DCMTK zeroes the value of an attribute it does not find.
+  if (dataset.findAndGetUint16(DCM_SamplesPerPixel, samples).bad()) samples = 1;
+  // Item 0 is the offset table; a fragment not starting with SOI continues the one before.
+  for (unsigned long i = 1; i < fragments->card(); ++i) {
+    DcmPixelItem* fragment = nullptr;
+    Uint8* bytes = nullptr;
+    if (fragments->getItem(fragment, i).bad() || fragment->getUint8Array(bytes).bad() ||
+        bytes == nullptr) {
+      continue;
+    }
+    const Status status = check_jpeg_header(
+        std::string_view(reinterpret_cast<const char*>(bytes), fragment->getLength()), columns,
+        rows, samples);
+    if (!status.ok()) {
+      return Status(status.code(), fmt::format("fragment {}: {}", i, status.message()));
+    }
+  }
+  return ok_status();
+}
+
+// GDCM reads the delimiter that ends encapsulated Pixel Data as a fragment, allocating (and
+// zeroing) the length it declares, up to 4 GB (found by fuzzing); DICOM says that length is 0.
+// Pixel Data is the last element, so its delimiter is the file's last 8 bytes (little endian, as
+// every encapsulated transfer syntax is).
+Status check_pixel_data_delimiter(DcmDataset& dataset, const std::filesystem::path& path) {
+  if (encapsulated_fragments(dataset) == nullptr) return ok_status();
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  unsigned char last[8] = {};
+  if (!in || in.tellg() < std::streamoff(sizeof last)) return ok_status();
+  in.seekg(-std::streamoff(sizeof last), std::ios::end);
+  if (!in.read(reinterpret_cast<char*>(last), sizeof last)) return ok_status();
+  const bool delimiter = last[0] == 0xfe && last[1] == 0xff && last[2] == 0xdd && last[3] == 0xe0;
+  const std::uint32_t length = std::uint32_t(last[4]) | std::uint32_t(last[5]) << 8 |
+                               std::uint32_t(last[6]) << 16 | std::uint32_t(last[7]) << 24;
+  if (delimiter && length != 0) {
+    return Status(
+        StatusCode::kInvalidData,
+        fmt::format("the delimiter ending the Pixel Data declares {} bytes, not 0", length));
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Status check_image_attributes(DcmDataset& dataset, const std::filesystem::path& path) {
+  DYNAMUS_RETURN_IF_ERROR(check_image_module(dataset));
+  DYNAMUS_RETURN_IF_ERROR(check_photometric(dataset));
+  DYNAMUS_RETURN_IF_ERROR(check_ultrasound_regions(dataset));
+  DYNAMUS_RETURN_IF_ERROR(check_pixel_data_delimiter(dataset, path));
+  return check_jpeg_frames(dataset);
+}
+
+}  // namespace dynamus::imaging::io
