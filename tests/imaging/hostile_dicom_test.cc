@@ -390,6 +390,26 @@ TEST(HostileDicom, PhotometricInterpretationDicomDoesNotDefineIsInvalidData) {
                  "Photometric Interpretation \"XYZ\" is not one DICOM defines");
 }
 
+TEST(HostileDicom, RecognitionCodeNotAcrNemasIsInvalidData) {
+  // GDCM asserts that a Recognition Code names an ACR-NEMA version (fuzzing finding 23); a real
+  // one, left in by an ACR-NEMA converter, still reads.
+  TempDir dir;
+  for (const char* code : {"XCR-NEMA 2.0", "ACR", "  "}) {
+    DicomBytes file;
+    file.text(0x0008, 0x0010, "SH", code).image(8, 8, "1").native_pixels(ramp(64));
+    SCOPED_TRACE(code);
+    expect_refusal(write(dir, "recognition.dcm", file), StatusCode::kInvalidData,
+                   ", not an ACR-NEMA version");
+  }
+  for (const char* code : {"ACR-NEMA 2.0", "ACRNEMA_LIBIDO_1.1", "MIPS 2.0"}) {
+    DicomBytes file;
+    file.text(0x0008, 0x0010, "SH", code).image(8, 8, "1").native_pixels(ramp(64));
+    const Result<CineLoop> loop = load(write(dir, "acr_nema.dcm", file), no_sidecar());
+    ASSERT_TRUE(loop.ok()) << code << ": " << loop.status().message();
+    EXPECT_EQ(loop->frame_count(), 1);
+  }
+}
+
 TEST(HostileDicom, NegativePhysicalDeltaUsesItsMagnitudeWithAWarning) {
   TempDir dir;
   const Result<CineLoop> loop =

@@ -11,6 +11,7 @@
 #include <gdcmPhotometricInterpretation.h>
 
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <string_view>
 #include <utility>
@@ -19,6 +20,26 @@
 
 namespace dynamus::imaging::io {
 namespace {
+
+// GDCM takes a Recognition Code (0008,0010), retired since ACR-NEMA, as a sign of an ACR-NEMA
+// file and asserts (aborts) that its value starts with "ACR-NEMA", "ACRNEMA" or "MIPS 2.0" (found
+// by fuzzing: a mutated code). It judges every value that is not empty, spaces only included.
+Status check_recognition_code(DcmDataset& dataset) {
+  DcmElement* element = nullptr;
+  if (dataset.findAndGetElement(DCM_RETIRED_RecognitionCode, element).bad() || element == nullptr ||
+      element->getLengthField() == 0) {
+    return ok_status();
+  }
+  OFString text;  // DCMTK trims the padding
+  if (element->getOFStringArray(text).good()) {
+    for (const char* known : {"ACR-NEMA", "ACRNEMA", "MIPS 2.0"}) {
+      if (text.compare(0, std::strlen(known), known) == 0) return ok_status();
+    }
+  }
+  return Status(
+      StatusCode::kInvalidData,
+      fmt::format("Recognition Code (0008,0010) is \"{}\", not an ACR-NEMA version", text.c_str()));
+}
 
 // GDCM asserts (aborts) on image pixel values outside these ranges (found by fuzzing: a Planar
 // Configuration of 2); DICOM allows none of them either.
@@ -229,6 +250,7 @@ Status check_pixel_data_delimiter(DcmDataset& dataset, const std::filesystem::pa
 }  // namespace
 
 Status check_image_attributes(DcmDataset& dataset, const std::filesystem::path& path) {
+  DYNAMUS_RETURN_IF_ERROR(check_recognition_code(dataset));
   DYNAMUS_RETURN_IF_ERROR(check_image_module(dataset));
   DYNAMUS_RETURN_IF_ERROR(check_photometric(dataset));
   DYNAMUS_RETURN_IF_ERROR(check_ultrasound_regions(dataset));

@@ -13,7 +13,7 @@ namespace dynamus::imaging::io {
 // expect, all found by fuzzing: kInvalidData when image pixel values are out of DICOM's ranges
 // (Samples per Pixel, Planar Configuration, Bits Allocated/Stored, High Bit), the Photometric
 // Interpretation names none DICOM defines or is palette colour without its tables, the first
-// ultrasound region lacks its physical deltas, the
+// ultrasound region lacks its physical deltas, a Recognition Code names no ACR-NEMA version, the
 // delimiter of encapsulated Pixel Data declares a length, or a JPEG (IJG) fragment's header is
 // broken or contradicts Rows, Columns and Samples per Pixel (jpeg_header.h). `dataset` was read
 // from `path`.
