@@ -25,17 +25,31 @@ namespace dynamus::fuzz {
     }                                                                         \
   } while (false)
 
-// A folder of this process's own under $TMPDIR (or /tmp), emptied on every call.
-inline const std::filesystem::path& scratch_folder() {
-  static const std::filesystem::path folder = [] {
+// A folder of this process's own under $TMPDIR (or /tmp), emptied on every call. It is removed
+// when the process exits; a crash leaves it, with the input that caused it (scripts/fuzz.sh).
+class ScratchFolder {
+ public:
+  ScratchFolder() {
     const char* tmp = std::getenv("TMPDIR");
-    std::filesystem::path path =
-        std::filesystem::path(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") /
-        ("dynamus-fuzz-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(path);
-    return path;
-  }();
-  return folder;
+    path_ = std::filesystem::path(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") /
+            ("dynamus-fuzz-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchFolder() {
+    std::error_code error;
+    std::filesystem::remove_all(path_, error);
+  }
+  ScratchFolder(const ScratchFolder&) = delete;
+  ScratchFolder& operator=(const ScratchFolder&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline const std::filesystem::path& scratch_folder() {
+  static const ScratchFolder folder;
+  return folder.path();
 }
 
 inline void clear_scratch() {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
@@ -13,8 +14,7 @@ class TempDir {
  public:
   TempDir()
       : path_(std::filesystem::temp_directory_path() /
-              ("dynamus_test_" + std::to_string(::getpid()) + "_" +
-               ::testing::UnitTest::GetInstance()->current_test_info()->name())) {
+              ("dynamus_test_" + std::to_string(::getpid()) + "_" + folder_name())) {
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
@@ -26,6 +26,13 @@ class TempDir {
   std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
 
  private:
+  // The test's name; a parameterised test's ("Case/3") as one folder, so that it is removed whole.
+  static std::string folder_name() {
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::replace(name.begin(), name.end(), '/', '_');
+    return name;
+  }
+
   std::filesystem::path path_;
 };
 

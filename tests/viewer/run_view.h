@@ -10,12 +10,19 @@
 
 namespace dynamus::view {
 
-// A file name in this test process' own scratch folder (created).
+// A file name in this test process' own scratch folder (created; removed when the process exits).
 inline std::filesystem::path scratch(const std::string& name) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("dynamus_view_test_" + std::to_string(getpid()));
-  std::filesystem::create_directories(dir);
-  return dir / name;
+  struct Folder {
+    std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("dynamus_view_test_" + std::to_string(getpid()));
+    Folder() { std::filesystem::create_directories(path); }
+    ~Folder() {
+      std::error_code error;
+      std::filesystem::remove_all(path, error);
+    }
+  };
+  static const Folder folder;
+  return folder.path / name;
 }
 
 // The exit code of `dynamus-view arguments` (stderr dropped), -1 when it did not exit.
