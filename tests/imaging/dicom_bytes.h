@@ -13,6 +13,7 @@ class DicomBytes {
  public:
   static constexpr const char* kExplicitLittle = "1.2.840.10008.1.2.1";
   static constexpr const char* kJpegBaseline = "1.2.840.10008.1.2.4.50";
+  static constexpr const char* kRleLossless = "1.2.840.10008.1.2.5";
 
   // Preamble, "DICM" and a file meta group naming the transfer syntax and US Multi-frame storage.
   explicit DicomBytes(const std::string& transfer_syntax = kExplicitLittle) {

@@ -6,7 +6,9 @@
 #include <cmath>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <span>
 #include <tuple>
+#include <vector>
 
 #include "dicom_bytes.h"
 #include "hostile_load.h"
@@ -233,6 +235,64 @@ TEST(HostileDicom, JfifVersionLibjpegDoesNotKnowIsInvalidData) {
   intact.fragment(frame).end_sequence();
   const Result<CineLoop> loop = load(write(dir, "intact.dcm", intact));
   EXPECT_TRUE(loop.ok()) << loop.status().to_string();
+}
+
+// One RLE Lossless frame (PS3.5 Annex G): a 64-byte header declaring `segments` at `offsets`,
+// then `data`.
+std::string rle_frame(std::uint32_t segments, const std::vector<std::uint32_t>& offsets,
+                      const std::string& data) {
+  std::string frame(64, '\0');
+  const auto put = [&](std::size_t at, std::uint32_t value) {
+    for (int i = 0; i < 4; ++i) frame[at + std::size_t(i)] = char((value >> (8 * i)) & 0xff);
+  };
+  put(0, segments);
+  for (std::size_t i = 0; i < offsets.size(); ++i) put(4 + 4 * i, offsets[i]);
+  frame += data;
+  if (frame.size() % 2 != 0) frame += '\0';  // fragments have even lengths
+  return frame;
+}
+
+std::filesystem::path write_rle(const TempDir& dir, const std::string& frame) {
+  DicomBytes file(DicomBytes::kRleLossless);
+  file.image(8, 8, "1").begin_encapsulated().fragment(frame).end_sequence();
+  return write(dir, "rle.dcm", file);
+}
+
+TEST(HostileDicom, RleFrameNotAsItsHeaderSaysIsInvalidData) {
+  // GDCM's RLE codec trusts the frame: a segment count above 15 reads past its offset table
+  // (fuzzing finding 24, SIGSEGV), 0 or a frame shorter than its header divide by zero (SIGFPE),
+  // and a run past the end of the frame decodes silently into wrong pixels. The other cases GDCM
+  // reports only as a frame it cannot decode.
+  TempDir dir;
+  const std::string pixels = ramp(64);
+  // PackBits: 63 copies the 64 bytes after it; -63 repeats the next byte 64 times.
+  const std::string literal = char(63) + pixels;
+  const Result<CineLoop> literal_loop =
+      load(write_rle(dir, rle_frame(1, {64}, literal)), no_sidecar());
+  ASSERT_TRUE(literal_loop.ok()) << literal_loop.status().to_string();
+  const std::span<const std::uint8_t> frame = literal_loop->frame(0);
+  EXPECT_EQ(std::string(frame.begin(), frame.end()), pixels);
+  const Result<CineLoop> run_loop =
+      load(write_rle(dir, rle_frame(1, {64}, std::string{char(-63), '\x10'})), no_sidecar());
+  ASSERT_TRUE(run_loop.ok()) << run_loop.status().to_string();
+  EXPECT_EQ(run_loop->frame(0)[63], 0x10);
+
+  const std::tuple<std::string, std::string> cases[] = {
+      {rle_frame(0x02000000, {64}, literal),
+       "the RLE header declares 33554432 segments where the image has 1"},
+      {rle_frame(0, {}, literal), "the RLE header declares 0 segments where the image has 1"},
+      {rle_frame(1, {80}, std::string(16, '\0') + literal),
+       "RLE segment 1 starts at byte 80, where the one before ends at 64"},
+      {rle_frame(1, {64}, literal.substr(0, 40)), "RLE segment 1 runs past the end of its frame"},
+      {rle_frame(1, {64}, std::string{char(-64), '\x10'}),
+       "RLE segment 1 decodes to 65 bytes, not 64"},
+      {rle_frame(1, {64}, std::string{char(-31), '\x10'}), "RLE segment 1 ends after 32 of its 64"},
+      {std::string(40, '\0'), "an RLE frame of 40 bytes, shorter than its 64-byte header"},
+  };
+  for (const auto& [bytes, reason] : cases) {
+    SCOPED_TRACE(reason);
+    expect_refusal(write_rle(dir, bytes), StatusCode::kInvalidData, reason);
+  }
 }
 
 TEST(HostileDicom, NativePixelDataDeclaringGigabytesIsInvalidData) {

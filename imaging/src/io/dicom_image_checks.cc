@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "io/jpeg_header.h"
+#include "io/rle_frame.h"
 
 namespace dynamus::imaging::io {
 namespace {
@@ -185,8 +186,43 @@ DcmPixelSequence* encapsulated_fragments(DcmDataset& dataset) {
   return fragments;
 }
 
+// Runs `check` on each fragment of encapsulated Pixel Data after the offset table (item 0), and
+// names the fragment in its error.
+template <typename Check>
+Status check_each_fragment(DcmPixelSequence& fragments, Check check) {
+  for (unsigned long i = 1; i < fragments.card(); ++i) {
+    DcmPixelItem* fragment = nullptr;
+    Uint8* bytes = nullptr;
+    if (fragments.getItem(fragment, i).bad() || fragment->getUint8Array(bytes).bad() ||
+        bytes == nullptr) {
+      continue;
+    }
+    const Status status =
+        check(std::string_view(reinterpret_cast<const char*>(bytes), fragment->getLength()));
+    if (!status.ok()) {
+      return Status(status.code(), fmt::format("fragment {}: {}", i, status.message()));
+    }
+  }
+  return ok_status();
+}
+
+struct ImageSize {
+  Uint16 rows = 0, columns = 0, samples = 1, bits_allocated = 0;
+};
+
+ImageSize image_size(DcmDataset& dataset) {
+  ImageSize size;
+  (void)dataset.findAndGetUint16(DCM_Rows, size.rows);
+  (void)dataset.findAndGetUint16(DCM_Columns, size.columns);
+  (void)dataset.findAndGetUint16(DCM_BitsAllocated, size.bits_allocated);
+  // DCMTK zeroes the value of an attribute it does not find.
+  if (dataset.findAndGetUint16(DCM_SamplesPerPixel, size.samples).bad()) size.samples = 1;
+  return size;
+}
+
 // JPEG baseline, extended and lossless frames go through GDCM's IJG codecs, which abort on some
-// corrupt frame headers, already while the file is read (jpeg_header.h).
+// corrupt frame headers, already while the file is read (jpeg_header.h). A fragment not starting
+// with SOI continues the one before.
 Status check_jpeg_frames(DcmDataset& dataset) {
   switch (dataset.getOriginalXfer()) {
     case EXS_JPEGProcess1:
@@ -202,27 +238,31 @@ Status check_jpeg_frames(DcmDataset& dataset) {
   }
   DcmPixelSequence* fragments = encapsulated_fragments(dataset);
   if (fragments == nullptr) return ok_status();
-  Uint16 rows = 0, columns = 0, samples = 1;
-  (void)dataset.findAndGetUint16(DCM_Rows, rows);
-  (void)dataset.findAndGetUint16(DCM_Columns, columns);
-  // DCMTK zeroes the value of an attribute it does not find.
-  if (dataset.findAndGetUint16(DCM_SamplesPerPixel, samples).bad()) samples = 1;
-  // Item 0 is the offset table; a fragment not starting with SOI continues the one before.
-  for (unsigned long i = 1; i < fragments->card(); ++i) {
-    DcmPixelItem* fragment = nullptr;
-    Uint8* bytes = nullptr;
-    if (fragments->getItem(fragment, i).bad() || fragment->getUint8Array(bytes).bad() ||
-        bytes == nullptr) {
-      continue;
-    }
-    const Status status = check_jpeg_header(
-        std::string_view(reinterpret_cast<const char*>(bytes), fragment->getLength()), columns,
-        rows, samples);
-    if (!status.ok()) {
-      return Status(status.code(), fmt::format("fragment {}: {}", i, status.message()));
-    }
+  const ImageSize size = image_size(dataset);
+  return check_each_fragment(*fragments, [&](std::string_view bytes) {
+    return check_jpeg_header(bytes, size.columns, size.rows, size.samples);
+  });
+}
+
+// RLE Lossless frames, one fragment each, go through GDCM's RLE codec, which reads them unchecked
+// (rle_frame.h) and asserts on sample layouts other than 1 or 3 samples of 8, 16 or 32 bits. Each
+// byte of a sample is a segment of Rows x Columns bytes.
+Status check_rle_frames(DcmDataset& dataset) {
+  if (dataset.getOriginalXfer() != EXS_RLELossless) return ok_status();
+  DcmPixelSequence* fragments = encapsulated_fragments(dataset);
+  if (fragments == nullptr) return ok_status();
+  const ImageSize size = image_size(dataset);
+  if ((size.samples != 1 && size.samples != 3) ||
+      (size.bits_allocated != 8 && size.bits_allocated != 16 && size.bits_allocated != 32)) {
+    return Status(StatusCode::kUnsupported,
+                  fmt::format("RLE Lossless with {} samples of {} bits allocated is not supported",
+                              size.samples, size.bits_allocated));
   }
-  return ok_status();
+  const std::uint32_t segments = std::uint32_t(size.samples) * (size.bits_allocated / 8u);
+  const std::uint64_t plane_bytes = std::uint64_t(size.rows) * size.columns;
+  return check_each_fragment(*fragments, [&](std::string_view frame) {
+    return check_rle_frame(frame, segments, plane_bytes);
+  });
 }
 
 // GDCM reads the delimiter that ends encapsulated Pixel Data as a fragment, allocating (and
@@ -255,7 +295,8 @@ Status check_image_attributes(DcmDataset& dataset, const std::filesystem::path& 
   DYNAMUS_RETURN_IF_ERROR(check_photometric(dataset));
   DYNAMUS_RETURN_IF_ERROR(check_ultrasound_regions(dataset));
   DYNAMUS_RETURN_IF_ERROR(check_pixel_data_delimiter(dataset, path));
-  return check_jpeg_frames(dataset);
+  DYNAMUS_RETURN_IF_ERROR(check_jpeg_frames(dataset));
+  return check_rle_frames(dataset);
 }
 
 }  // namespace dynamus::imaging::io

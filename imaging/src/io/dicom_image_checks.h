@@ -15,8 +15,9 @@ namespace dynamus::imaging::io {
 // Interpretation names none DICOM defines or is palette colour without its tables, the first
 // ultrasound region lacks its physical deltas, a Recognition Code names no ACR-NEMA version, the
 // delimiter of encapsulated Pixel Data declares a length, or a JPEG (IJG) fragment's header is
-// broken or contradicts Rows, Columns and Samples per Pixel (jpeg_header.h). `dataset` was read
-// from `path`.
+// broken or contradicts Rows, Columns and Samples per Pixel (jpeg_header.h), or an RLE frame's
+// header or byte runs are not what GDCM's RLE codec expects (rle_frame.h). `dataset` was read from
+// `path`.
 Status check_image_attributes(DcmDataset& dataset, const std::filesystem::path& path);
 
 }  // namespace dynamus::imaging::io
