@@ -24,7 +24,7 @@ namespace {
 
 // GDCM takes a Recognition Code (0008,0010), retired since ACR-NEMA, as a sign of an ACR-NEMA
 // file and asserts (aborts) that its value starts with "ACR-NEMA", "ACRNEMA" or "MIPS 2.0" (found
-// by fuzzing: a mutated code). It judges every value that is not empty, spaces only included.
+// by fuzzing). It judges every value that is not empty, spaces only included.
 Status check_recognition_code(DcmDataset& dataset) {
   DcmElement* element = nullptr;
   if (dataset.findAndGetElement(DCM_RETIRED_RecognitionCode, element).bad() || element == nullptr ||
@@ -187,7 +187,7 @@ DcmPixelSequence* encapsulated_fragments(DcmDataset& dataset) {
 }
 
 // Runs `check` on each fragment of encapsulated Pixel Data after the offset table (item 0), and
-// names the fragment in its error.
+// names the fragment in its error. DCMTK reads each from the file as it is asked for.
 template <typename Check>
 Status check_each_fragment(DcmPixelSequence& fragments, Check check) {
   for (unsigned long i = 1; i < fragments.card(); ++i) {
@@ -199,6 +199,7 @@ Status check_each_fragment(DcmPixelSequence& fragments, Check check) {
     }
     const Status status =
         check(std::string_view(reinterpret_cast<const char*>(bytes), fragment->getLength()));
+    fragment->compact();  // holds one fragment at a time, not the whole pixel data
     if (!status.ok()) {
       return Status(status.code(), fmt::format("fragment {}: {}", i, status.message()));
     }

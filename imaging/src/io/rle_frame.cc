@@ -9,7 +9,7 @@ namespace dynamus::imaging::io {
 namespace {
 
 constexpr std::size_t kHeaderBytes = 64;  // the segment count and 15 offsets
-constexpr std::uint64_t kMaxPadding = 2;  // GDCM's RLE codec allows this much between segments
+constexpr std::uint64_t kMaxPadding = 2;  // between segments: GDCM's RLE codec allows no more
 
 std::uint32_t read_le32(std::string_view bytes, std::size_t at) {
   const auto byte = [&](std::size_t i) { return std::uint32_t(std::uint8_t(bytes[at + i])); };
