@@ -295,6 +295,30 @@ TEST(HostileDicom, RleFrameNotAsItsHeaderSaysIsInvalidData) {
   }
 }
 
+TEST(HostileDicom, OverlayLargerThanTheImageItLiesInIsInvalidData) {
+  // An overlay without its own data lies in the unused bits of the pixels; GDCM reads Overlay Rows
+  // x Columns of them unchecked (SIGSEGV at 4096x4096 here, as CVE-2025-52582 describes).
+  TempDir dir;
+  const auto with_overlay = [&](std::uint16_t size) {
+    DicomBytes file;
+    file.us(0x0028, 0x0002, 1).text(0x0028, 0x0004, "CS", "MONOCHROME2");
+    file.text(0x0028, 0x0008, "IS", "1").us(0x0028, 0x0010, 8).us(0x0028, 0x0011, 8);
+    file.us(0x0028, 0x0100, 16).us(0x0028, 0x0101, 12).us(0x0028, 0x0102, 11);
+    file.us(0x0028, 0x0103, 0);
+    file.us(0x6000, 0x0010, size).us(0x6000, 0x0011, size).text(0x6000, 0x0040, "CS", "G");
+    file.element(0x6000, 0x0050, "SS", std::string("\x01\x00\x01\x00", 4));
+    file.us(0x6000, 0x0100, 1).us(0x6000, 0x0102, 12);
+    file.native_pixels(ramp(8 * 8 * 2));
+    return write(dir, "overlay.dcm", file);
+  };
+  const Result<CineLoop> fits = load(with_overlay(8), no_sidecar());
+  EXPECT_TRUE(fits.ok()) << fits.status().to_string();
+  expect_refusal(with_overlay(4096), StatusCode::kInvalidData,
+                 "the overlay in group 6000 is 4096x4096 in the pixel data of a 8x8 image");
+  expect_refusal(with_overlay(65535), StatusCode::kInvalidData,
+                 "the overlay in group 6000 is 65535x65535");
+}
+
 TEST(HostileDicom, NativePixelDataDeclaringGigabytesIsInvalidData) {
   // A 4 GB value length on a small file: refused from the structure, not allocated.
   TempDir dir;

@@ -266,6 +266,28 @@ Status check_rle_frames(DcmDataset& dataset) {
   });
 }
 
+// An overlay without Overlay Data (60xx,3000) lies in the unused bits of the pixel data. GDCM
+// extracts it reading Overlay Rows x Columns pixels unchecked: an overlay larger than the image
+// reads past the pixel data (SIGSEGV, found by hand after CVE-2025-52582) or fails to allocate.
+Status check_overlays_in_pixel_data(DcmDataset& dataset) {
+  const ImageSize size = image_size(dataset);
+  for (Uint16 group = 0x6000; group <= 0x601e; group += 2) {
+    Uint16 rows = 0, columns = 0;
+    if (dataset.findAndGetUint16(DcmTagKey(group, 0x0010), rows).bad() ||
+        dataset.findAndGetUint16(DcmTagKey(group, 0x0011), columns).bad() ||
+        dataset.tagExists(DcmTagKey(group, 0x3000))) {
+      continue;
+    }
+    if (std::uint64_t(rows) * columns > std::uint64_t(size.rows) * size.columns) {
+      return Status(StatusCode::kInvalidData,
+                    fmt::format("the overlay in group {:04X} is {}x{} in the pixel data of a {}x{} "
+                                "image",
+                                group, columns, rows, size.columns, size.rows));
+    }
+  }
+  return ok_status();
+}
+
 // GDCM reads the delimiter that ends encapsulated Pixel Data as a fragment, allocating (and
 // zeroing) the length it declares, up to 4 GB (found by fuzzing); DICOM says that length is 0.
 // Pixel Data is the last element, so its delimiter is the file's last 8 bytes (little endian, as
@@ -295,6 +317,7 @@ Status check_image_attributes(DcmDataset& dataset, const std::filesystem::path& 
   DYNAMUS_RETURN_IF_ERROR(check_image_module(dataset));
   DYNAMUS_RETURN_IF_ERROR(check_photometric(dataset));
   DYNAMUS_RETURN_IF_ERROR(check_ultrasound_regions(dataset));
+  DYNAMUS_RETURN_IF_ERROR(check_overlays_in_pixel_data(dataset));
   DYNAMUS_RETURN_IF_ERROR(check_pixel_data_delimiter(dataset, path));
   DYNAMUS_RETURN_IF_ERROR(check_jpeg_frames(dataset));
   return check_rle_frames(dataset);
