@@ -185,6 +185,29 @@ TEST(HostileDicom, ItemLongerThanItsSequenceIsInvalidData) {
       << outcome.text;
 }
 
+TEST(HostileDicom, ItemWithoutItsDelimiterInASequenceOfDefinedLengthIsInvalidData) {
+  // An item of undefined length whose delimiter never comes holds the rest of the file in DCMTK;
+  // GDCM asserts at the sequence's end (fuzzing finding 25). With its delimiter, it reads.
+  TempDir dir;
+  const std::string item_start("\xfe\xff\x00\xe0\xff\xff\xff\xff", 8);
+  const std::string referenced_class(
+      "\x08\x00\x50\x11UI\x04\x00"
+      "1.2\0",
+      12);
+  const std::string item_end("\xfe\xff\x0d\xe0\x00\x00\x00\x00", 8);
+  DicomBytes closed;
+  closed.long_element(0x0008, 0x2112, "SQ", item_start + referenced_class + item_end);
+  closed.image(8, 8, "1").native_pixels(ramp(64));
+  const Result<CineLoop> loop = load(write(dir, "closed.dcm", closed), no_sidecar());
+  EXPECT_TRUE(loop.ok()) << loop.status().to_string();
+
+  DicomBytes open;
+  open.long_element(0x0008, 0x2112, "SQ", item_start + referenced_class);
+  open.image(8, 8, "1").native_pixels(ramp(64));
+  expect_refusal(write(dir, "open.dcm", open), StatusCode::kInvalidData,
+                 "the items of (0008,2112) SourceImageSequence take at least ");
+}
+
 TEST(HostileDicom, PixelDataUnderAnotherVrReadsWithoutUndefinedBehaviour) {
   // Pixel Data as OD is another DCMTK class, and the checks cast it as pixel data (found by
   // fuzzing with UBSan: "downcast ... does not point to an object of type 'DcmPixelData'"). GDCM

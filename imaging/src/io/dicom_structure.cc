@@ -146,8 +146,12 @@ Status check_vrs(DcmItem& item, bool explicit_vr) {
 
 // The items of a sequence of defined length fill exactly that length. DCMTK reads an item that
 // runs past its sequence's end without a word, GDCM asserts (found by fuzzing: an item 4 bytes
-// longer than its sequence). Sequences or items of undefined length have nothing to add up.
-Status check_sequence_lengths(DcmItem& top) {
+// longer than its sequence, and an item of undefined length whose delimiter never came, so that
+// it held the rest of the file). An item of undefined length takes at least its elements, each of
+// their sequences of defined length, and its delimiter: more than the sequence declares is refused
+// too.
+Status check_sequence_lengths(DcmDataset& top) {
+  const E_TransferSyntax xfer = top.getOriginalXfer();
   DcmStack stack;
   while (top.nextObject(stack, OFTrue).good()) {
     DcmObject* object = stack.top();
@@ -156,16 +160,23 @@ Status check_sequence_lengths(DcmItem& top) {
     std::uint64_t items_bytes = 0;
     bool all_defined = true;
     for (unsigned long i = 0; i < sequence->card(); ++i) {
-      const Uint32 item_length = sequence->getItem(i)->getLengthField();
-      all_defined = all_defined && item_length != DCM_UndefinedLength;
-      items_bytes += 8 + std::uint64_t(item_length);
+      DcmItem* item = sequence->getItem(i);
+      const Uint32 item_length = item->getLengthField();
+      if (item_length != DCM_UndefinedLength) {
+        items_bytes += 8 + std::uint64_t(item_length);
+        continue;
+      }
+      all_defined = false;
+      items_bytes += std::uint64_t(item->calcElementLength(xfer, EET_ExplicitLength)) + 8;
     }
-    if (all_defined && items_bytes != sequence->getLengthField()) {
-      return Status(StatusCode::kInvalidData,
-                    fmt::format("the items of {} {} take {} bytes; the sequence declares {}",
-                                object->getTag().getXTag().toString().c_str(),
-                                DcmTag(object->getTag()).getTagName(), items_bytes,
-                                sequence->getLengthField()));
+    if (all_defined ? items_bytes != sequence->getLengthField()
+                    : items_bytes > sequence->getLengthField()) {
+      return Status(
+          StatusCode::kInvalidData,
+          fmt::format("the items of {} {} take {}{} bytes; the sequence declares {}",
+                      object->getTag().getXTag().toString().c_str(),
+                      DcmTag(object->getTag()).getTagName(), all_defined ? "" : "at least ",
+                      items_bytes, sequence->getLengthField()));
     }
   }
   return ok_status();
