@@ -131,10 +131,12 @@ void crop_in_place(std::vector<std::uint8_t>& pixels, int width, int height, int
 Result<CineLoop> load_unlabelled(const std::filesystem::path& path, const LoadOptions& options) {
   DYNAMUS_ASSIGN_OR_RETURN(const InputFormat format, detect_format(path));
   const auto read_file = [&] { return read(path, format, options.max_memory_bytes); };
-  DYNAMUS_ASSIGN_OR_RETURN(DecodedCine cine, options.decode_in_child_process
-                                                 ? io::decode_in_child(read_file, to_string(format),
-                                                                       options.max_memory_bytes)
-                                                 : read_file());
+  DYNAMUS_ASSIGN_OR_RETURN(
+      DecodedCine cine,
+      options.decode_in_child_process
+          ? io::decode_in_child(read_file, to_string(format), options.max_memory_bytes,
+                                options.max_decode_cpu_seconds)
+          : read_file());
   std::optional<io::Sidecar> sidecar;
   if (options.read_sidecar) {
     DYNAMUS_ASSIGN_OR_RETURN(sidecar, io::read_sidecar(path));

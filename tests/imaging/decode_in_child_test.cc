@@ -23,6 +23,7 @@ namespace dynamus::imaging::io {
 namespace {
 
 constexpr std::uint64_t kMaxMemoryBytes = std::uint64_t{1} << 30;
+constexpr std::uint32_t kMaxCpuSeconds = 60;
 
 // Every field set to something other than its default.
 DecodedCine every_field_set() {
@@ -55,8 +56,8 @@ DecodedCine every_field_set() {
 
 TEST(DecodeInChild, EveryFieldArrivesUnchanged) {
   const DecodedCine sent = every_field_set();
-  const Result<DecodedCine> got =
-      decode_in_child([&]() -> Result<DecodedCine> { return sent; }, "dicom", kMaxMemoryBytes);
+  const Result<DecodedCine> got = decode_in_child([&]() -> Result<DecodedCine> { return sent; },
+                                                  "dicom", kMaxMemoryBytes, kMaxCpuSeconds);
   ASSERT_TRUE(got.ok()) << got.status().to_string();
   EXPECT_EQ(got->width_px, sent.width_px);
   EXPECT_EQ(got->height_px, sent.height_px);
@@ -106,8 +107,9 @@ TEST(DecodeInChild, PixelsComeThroughTheSocketWhereReadingTheChildIsForbidden) {
         if (!forbid_reading_other_processes()) {
           return Status(StatusCode::kInternal, "seccomp unavailable");
         }
-        const Result<DecodedCine> got = decode_in_child(
-            [&]() -> Result<DecodedCine> { return sent; }, "dicom", kMaxMemoryBytes);
+        const Result<DecodedCine> got =
+            decode_in_child([&]() -> Result<DecodedCine> { return sent; }, "dicom", kMaxMemoryBytes,
+                            kMaxCpuSeconds);
         if (!got.ok()) return got.status();
         return got->pixels == sent.pixels && got->warnings == sent.warnings
                    ? ok_status()
@@ -124,8 +126,8 @@ TEST(DecodeInChild, EmptyOptionalsStayEmpty) {
   sent.height_px = 1;
   sent.frame_count = 1;
   sent.pixels = {42};
-  const Result<DecodedCine> got =
-      decode_in_child([&]() -> Result<DecodedCine> { return sent; }, "video", kMaxMemoryBytes);
+  const Result<DecodedCine> got = decode_in_child([&]() -> Result<DecodedCine> { return sent; },
+                                                  "video", kMaxMemoryBytes, kMaxCpuSeconds);
   ASSERT_TRUE(got.ok()) << got.status().to_string();
   EXPECT_FALSE(got->calibration.spacing_mm.has_value());
   EXPECT_FALSE(got->region_px.has_value());
@@ -138,7 +140,7 @@ TEST(DecodeInChild, AnErrorArrivesWithItsCodeMessageAndContext) {
       []() -> Result<DecodedCine> {
         return Status(StatusCode::kTooLarge, "needs 9 GB", "/in/huge.dcm");
       },
-      "dicom", kMaxMemoryBytes);
+      "dicom", kMaxMemoryBytes, kMaxCpuSeconds);
   EXPECT_EQ(got.status().code(), StatusCode::kTooLarge);
   EXPECT_EQ(got.status().message(), "needs 9 GB");
   EXPECT_EQ(got.status().context(), "/in/huge.dcm");
@@ -146,15 +148,15 @@ TEST(DecodeInChild, AnErrorArrivesWithItsCodeMessageAndContext) {
 
 TEST(DecodeInChild, AnAbortInTheReaderIsInvalidDataAndTheCallerGoesOn) {
   // What GDCM's assertions do.
-  const Result<DecodedCine> got =
-      decode_in_child([]() -> Result<DecodedCine> { std::abort(); }, "dicom", kMaxMemoryBytes);
+  const Result<DecodedCine> got = decode_in_child([]() -> Result<DecodedCine> { std::abort(); },
+                                                  "dicom", kMaxMemoryBytes, kMaxCpuSeconds);
   EXPECT_EQ(got.status().code(), StatusCode::kInvalidData);
   EXPECT_NE(got.status().message().find("dicom decoding ended abnormally (signal 6, SIGABRT"),
             std::string::npos)
       << got.status().message();
   // The next decode works.
   EXPECT_TRUE(decode_in_child([] { return Result<DecodedCine>(every_field_set()); }, "dicom",
-                              kMaxMemoryBytes)
+                              kMaxMemoryBytes, kMaxCpuSeconds)
                   .ok());
 }
 
@@ -172,15 +174,34 @@ TEST(DecodeInChild, AGdcmAssertionIsInvalidData) {
         (void)reader.Read();
         return Status(StatusCode::kInternal, "GDCM returned");
       },
-      "dicom", kMaxMemoryBytes);
+      "dicom", kMaxMemoryBytes, kMaxCpuSeconds);
   EXPECT_EQ(got.status().code(), StatusCode::kInvalidData) << got.status().to_string();
   EXPECT_NE(got.status().message().find("SIGABRT"), std::string::npos) << got.status().message();
 }
 
+TEST(DecodeInChild, AReaderThatNeverEndsIsStoppedAfterItsProcessorTime) {
+  // A decoder looping on a malformed file (found by fuzzing: ITK's MetaIO inflating a truncated
+  // zlib stream) gets SIGXCPU at the limit; the caller goes on.
+  const Result<DecodedCine> got = decode_in_child(
+      []() -> Result<DecodedCine> {
+        for (std::uint64_t spins = 0;; ++spins) asm volatile("" : : "r"(spins));
+      },
+      "metaimage", kMaxMemoryBytes, 1);
+  EXPECT_EQ(got.status().code(), StatusCode::kInvalidData);
+  EXPECT_NE(got.status().message().find("metaimage decoding was stopped after 1 s of processor "
+                                        "time: the file is malformed in a way that keeps the "
+                                        "decoder from ending"),
+            std::string::npos)
+      << got.status().message();
+  EXPECT_TRUE(decode_in_child([] { return Result<DecodedCine>(every_field_set()); }, "metaimage",
+                              kMaxMemoryBytes, 1)
+                  .ok());
+}
+
 TEST(DecodeInChild, ALibraryCallingExitIsInvalidData) {
   // libjpeg's default error handler calls exit().
-  const Result<DecodedCine> got =
-      decode_in_child([]() -> Result<DecodedCine> { std::exit(7); }, "image", kMaxMemoryBytes);
+  const Result<DecodedCine> got = decode_in_child([]() -> Result<DecodedCine> { std::exit(7); },
+                                                  "image", kMaxMemoryBytes, kMaxCpuSeconds);
   EXPECT_EQ(got.status().code(), StatusCode::kInvalidData);
   EXPECT_NE(got.status().message().find("image decoding ended abnormally (exit status"),
             std::string::npos)
@@ -190,14 +211,15 @@ TEST(DecodeInChild, ALibraryCallingExitIsInvalidData) {
 TEST(DecodeInChild, AnExceptionIsInternal) {
   const Result<DecodedCine> got =
       decode_in_child([]() -> Result<DecodedCine> { throw std::runtime_error("codec state"); },
-                      "video", kMaxMemoryBytes);
+                      "video", kMaxMemoryBytes, kMaxCpuSeconds);
   EXPECT_EQ(got.status().code(), StatusCode::kInternal);
   EXPECT_EQ(got.status().message(), "decoding threw: codec state");
 }
 
 TEST(DecodeInChild, PixelsOverTheMemoryCeilingAreRefusedBeforeAllocating) {
-  const Result<DecodedCine> got = decode_in_child(
-      [] { return Result<DecodedCine>(every_field_set()); }, "dicom", /*max_memory_bytes=*/29);
+  const Result<DecodedCine> got =
+      decode_in_child([] { return Result<DecodedCine>(every_field_set()); }, "dicom",
+                      /*max_memory_bytes=*/29, kMaxCpuSeconds);
   EXPECT_EQ(got.status().code(), StatusCode::kInternal);
   EXPECT_EQ(got.status().message(), "the decoding process sent a malformed result");
 }
@@ -205,8 +227,8 @@ TEST(DecodeInChild, PixelsOverTheMemoryCeilingAreRefusedBeforeAllocating) {
 TEST(DecodeInChild, PixelsNotMatchingTheFrameSizeAreRefused) {
   DecodedCine wrong = every_field_set();
   wrong.pixels.pop_back();
-  const Result<DecodedCine> got =
-      decode_in_child([&]() -> Result<DecodedCine> { return wrong; }, "dicom", kMaxMemoryBytes);
+  const Result<DecodedCine> got = decode_in_child([&]() -> Result<DecodedCine> { return wrong; },
+                                                  "dicom", kMaxMemoryBytes, kMaxCpuSeconds);
   EXPECT_EQ(got.status().code(), StatusCode::kInternal);
 }
 

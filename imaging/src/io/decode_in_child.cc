@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -208,11 +209,15 @@ Result<DecodedCine> run_reader(const std::function<Result<DecodedCine>()>& read)
 
 // The child's side: decode, send, and end without running the parent's exit handlers or flushing
 // its copies of the parent's buffers.
-[[noreturn]] void run_child(int fd, pid_t parent,
+[[noreturn]] void run_child(int fd, pid_t parent, std::uint32_t max_cpu_seconds,
                             const std::function<Result<DecodedCine>()>& read) {
   // A parent killed meanwhile (a batch worker stopped with SIGKILL) takes its decoder along.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(1);
+  // A library looping on a malformed file gets SIGXCPU, then SIGKILL a second later. Processor
+  // time, not wall time: a slow disk or a busy machine does not count.
+  const rlimit cpu{max_cpu_seconds, rlim_t(max_cpu_seconds) + 1};
+  ::setrlimit(RLIMIT_CPU, &cpu);
   const Result<DecodedCine> result = run_reader(read);
   WireWriter header;
   header(result.ok());
@@ -298,7 +303,8 @@ std::string describe_end(int wait_status) {
 }  // namespace
 
 Result<DecodedCine> decode_in_child(const std::function<Result<DecodedCine>()>& read,
-                                    std::string_view what, std::uint64_t max_memory_bytes) {
+                                    std::string_view what, std::uint64_t max_memory_bytes,
+                                    std::uint32_t max_cpu_seconds) {
   int fds[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
     return Status(StatusCode::kInternal,
@@ -317,17 +323,26 @@ Result<DecodedCine> decode_in_child(const std::function<Result<DecodedCine>()>& 
   }
   if (pid == 0) {
     ::close(fds[0]);
-    run_child(fds[1], parent, read);
+    run_child(fds[1], parent, max_cpu_seconds, read);
   }
   ::close(fds[1]);
   std::optional<Result<DecodedCine>> result = receive(fds[0], pid, max_memory_bytes);
   ::close(fds[0]);  // a child still writing or waiting (a refused result) gets EPIPE or EOF
   int wait_status = 0;
-  while (::waitpid(pid, &wait_status, 0) < 0 && errno == EINTR) {
+  rusage usage{};
+  while (::wait4(pid, &wait_status, 0, &usage) < 0 && errno == EINTR) {
   }
   if (result) return *std::move(result);
   if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) {
     return Status(StatusCode::kInternal, "the decoding process ended without a result");
+  }
+  if (WIFSIGNALED(wait_status) &&
+      (WTERMSIG(wait_status) == SIGXCPU || WTERMSIG(wait_status) == SIGKILL) &&
+      usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + 1 >= time_t(max_cpu_seconds)) {
+    return Status(StatusCode::kInvalidData,
+                  fmt::format("{} decoding was stopped after {} s of processor time: the file is "
+                              "malformed in a way that keeps the decoder from ending",
+                              what, max_cpu_seconds));
   }
   return Status(StatusCode::kInvalidData,
                 fmt::format("{} decoding ended abnormally ({}): the file is malformed in a way the "

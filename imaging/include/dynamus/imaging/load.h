@@ -41,6 +41,9 @@ struct LoadOptions {
   // (docs/reliability.md).
   // Off only where a crash should be seen: the fuzz harnesses, a debugger.
   bool decode_in_child_process = true;
+  // The child is stopped after this much processor time (all its threads): a library looping on a
+  // malformed file ends as kInvalidData instead of never. A 300-frame loop takes under a second.
+  std::uint32_t max_decode_cpu_seconds = 600;
 };
 
 // The memory ceiling from DYNAMUS_MAX_MEMORY_MB when set and valid, else the default above.
