@@ -3,6 +3,10 @@
 // for ITK's MetaIO. Each is a clean error naming the file (or a read with sane values), within
 // bounded memory (hostile_load.h).
 #include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <string>
+#include <vector>
 
 #include "hostile_load.h"
 #include "temp_dir.h"
@@ -99,6 +103,30 @@ TEST(HostileMetaImage, KeyLongerThanMetaIoHoldsIsInvalidData) {
   const std::string extra = std::string(300, 'K') + " = 1\n";
   expect_refusal(write(dir, "long_key.mha", header("4 3 2", "0.2 0.2 1", extra, "LOCAL") + kFrames),
                  StatusCode::kInvalidData, "300 characters");
+}
+
+TEST(HostileMetaImage, KeyGivenTwiceIsReadWithItsLastValueAsMetaIoDoes) {
+  // Found by fuzzing: CompressedData False, then True with half its zlib stream. The checks took
+  // the first value and left the data unchecked; MetaIO took the last and inflated for ever.
+  TempDir dir;
+  const std::string pixels(64 * 48 * 2, '\x40');
+  std::vector<Bytef> zlib(compressBound(uLong(pixels.size())));
+  uLongf zlib_bytes = uLongf(zlib.size());
+  ASSERT_EQ(compress2(zlib.data(), &zlib_bytes, reinterpret_cast<const Bytef*>(pixels.data()),
+                      uLong(pixels.size()), 9),
+            Z_OK);
+  const std::string half(reinterpret_cast<const char*>(zlib.data()), zlib_bytes / 2);
+  const std::string second =
+      "CompressedData = True\nCompressedDataSize = " + std::to_string(zlib_bytes) + "\n";
+  expect_refusal(write(dir, "twice.mha", header("64 48 2", "0.2 0.2 1", second, "LOCAL") + half),
+                 StatusCode::kInvalidData, "compressed pixel data");
+  // With the whole stream the same header reads: the last value counts.
+  const std::string whole(reinterpret_cast<const char*>(zlib.data()), zlib_bytes);
+  const Result<CineLoop> loop =
+      load(write(dir, "once.mha", header("64 48 2", "0.2 0.2 1", second, "LOCAL") + whole),
+           no_sidecar());
+  ASSERT_TRUE(loop.ok()) << loop.status().to_string();
+  EXPECT_EQ(loop->frame_count(), 2);
 }
 
 TEST(HostileMetaImage, NegativeOrZeroSpacingGivesNoCalibration) {

@@ -123,7 +123,10 @@ HeaderText read_header_text(const std::filesystem::path& path, Container contain
       if (equals == std::string_view::npos) continue;
       const std::string_view key = trim(text.substr(0, equals));
       if (key.starts_with(kFramePrefix)) continue;
-      header.fields.emplace(key, trim(text.substr(equals + 1)));
+      // A key given twice (PLUS writes Kinds twice) has its last value in MetaIO, so here too
+      // (found by fuzzing: the first of two CompressedData false, so the compressed data
+      // went unchecked, and MetaIO inflated its truncated stream for ever).
+      header.fields.insert_or_assign(std::string(key), std::string(trim(text.substr(equals + 1))));
       if (key == "ElementDataFile") {  // MetaImage headers end here
         header.data_offset = bytes;
         break;
