@@ -124,8 +124,8 @@ HeaderText read_header_text(const std::filesystem::path& path, Container contain
       const std::string_view key = trim(text.substr(0, equals));
       if (key.starts_with(kFramePrefix)) continue;
       // A key given twice (PLUS writes Kinds twice) has its last value in MetaIO, so here too
-      // (found by fuzzing: the first of two CompressedData false, so the compressed data
-      // went unchecked, and MetaIO inflated its truncated stream for ever).
+      // (found by fuzzing: CompressedData False, then True; the checks took the first and left a
+      // truncated zlib stream unchecked, which MetaIO then inflated for ever).
       header.fields.insert_or_assign(std::string(key), std::string(trim(text.substr(equals + 1))));
       if (key == "ElementDataFile") {  // MetaImage headers end here
         header.data_offset = bytes;
