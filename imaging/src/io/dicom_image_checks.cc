@@ -16,6 +16,7 @@
 #include <string_view>
 #include <utility>
 
+#include "io/byte_order.h"
 #include "io/jpeg_header.h"
 #include "io/rle_frame.h"
 
@@ -300,8 +301,7 @@ Status check_pixel_data_delimiter(DcmDataset& dataset, const std::filesystem::pa
   in.seekg(-std::streamoff(sizeof last), std::ios::end);
   if (!in.read(reinterpret_cast<char*>(last), sizeof last)) return ok_status();
   const bool delimiter = last[0] == 0xfe && last[1] == 0xff && last[2] == 0xdd && last[3] == 0xe0;
-  const std::uint32_t length = std::uint32_t(last[4]) | std::uint32_t(last[5]) << 8 |
-                               std::uint32_t(last[6]) << 16 | std::uint32_t(last[7]) << 24;
+  const std::uint32_t length = read_u32(last + 4, /*little=*/true);
   if (delimiter && length != 0) {
     return Status(
         StatusCode::kInvalidData,

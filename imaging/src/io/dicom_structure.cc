@@ -19,6 +19,7 @@
 #include <fstream>
 #include <vector>
 
+#include "io/byte_order.h"
 #include "io/dicom_image_checks.h"
 
 namespace dynamus::imaging::io {
@@ -32,13 +33,6 @@ constexpr Uint32 kMaxLoadedValueBytes = 4096;
 // stack of either. Real data sets nest a few levels.
 constexpr std::size_t kMaxNesting = 64;
 constexpr std::uint64_t kUndefinedEnd = ~std::uint64_t{0};
-
-std::uint32_t read_u32(const unsigned char* p, bool little) {
-  return little ? std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 |
-                      std::uint32_t(p[3]) << 24
-                : std::uint32_t(p[3]) | std::uint32_t(p[2]) << 8 | std::uint32_t(p[1]) << 16 |
-                      std::uint32_t(p[0]) << 24;
-}
 
 // Item depth from the item tags (FFFE,E000) and item delimiters (FFFE,E00D) found in the bytes,
 // in either byte order, without parsing anything else: an item of defined length is open until

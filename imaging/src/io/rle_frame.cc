@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "io/byte_order.h"
+
 namespace dynamus::imaging::io {
 namespace {
 
@@ -12,8 +14,7 @@ constexpr std::size_t kHeaderBytes = 64;  // the segment count and 15 offsets
 constexpr std::uint64_t kMaxPadding = 2;  // between segments: GDCM's RLE codec allows no more
 
 std::uint32_t read_le32(std::string_view bytes, std::size_t at) {
-  const auto byte = [&](std::size_t i) { return std::uint32_t(std::uint8_t(bytes[at + i])); };
-  return byte(0) | byte(1) << 8 | byte(2) << 16 | byte(3) << 24;
+  return read_u32(reinterpret_cast<const unsigned char*>(bytes.data()) + at, /*little=*/true);
 }
 
 Status invalid(std::string message) { return Status(StatusCode::kInvalidData, std::move(message)); }
